@@ -1,0 +1,46 @@
+# One entry point for every task. `make run` and `make test` work on a machine that has never
+# seen the project: both create .venv and install citebot into it first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint typecheck pytest chat validate eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)  ## run the bot (offline chat when no DISCORD_TOKEN and a terminal)
+	$(BIN)/python -m bot run
+
+test: lint typecheck pytest  ## everything CI runs
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests
+	$(BIN)/ruff format --check bot tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+chat: $(STAMP)
+	$(BIN)/python -m bot chat
+
+validate: $(STAMP)
+	$(BIN)/python -m bot validate
+
+eval: $(STAMP)
+	$(BIN)/python -m tests.eval.evaluate
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.benchmark
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,134 @@
+"""The knowledge base as the rest of citebot sees it: plain, immutable data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a knowledge directory, located as precisely as we can."""
+
+    file: str
+    message: str
+    line: int | None = None
+    entry_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.entry_id is not None:
+            parts.append(f"entry '{self.entry_id}'")
+        if self.field is not None:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class KnowledgeError(Exception):
+    """Raised when a knowledge directory has problems; carries every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the knowledge base:\n" + "\n".join(map(str, problems)))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article the knowledge base quotes from, with its moderator-edited metadata."""
+
+    id: str
+    title: str
+    author: str
+    publication: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    author_bio: str = ""
+    url: str = ""
+    date: str = ""
+    file: str = ""
+
+    def paragraph_at(self, offset: int) -> Paragraph:
+        """Return the paragraph containing character ``offset`` of the text."""
+        for paragraph in self.paragraphs:
+            if paragraph.start <= offset < paragraph.end:
+                return paragraph
+        raise ValueError(f"offset {offset} is outside every paragraph of source {self.id!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a source: its 1-based number and where it sits in the text."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitedQuote:
+    """A verbatim slice of a source, located by paragraph and character offsets."""
+
+    text: str
+    source_id: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One curated question with its answer and the quotes that back it."""
+
+    id: str
+    question: str
+    answer: str
+    quotes: tuple[CitedQuote, ...]
+    source_id: str
+    alternates: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    topic: str = ""
+    file: str = ""
+    line: int = 0
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """Every way this entry can be asked: the question first, then alternates."""
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True, slots=True)
+class RegressionCase:
+    """A moderator's regression question: it must reach ``expect`` (None: no answer)."""
+
+    question: str
+    expect: str | None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """Everything loaded from one knowledge directory, validated."""
+
+    directory: Path
+    sources: Mapping[str, Source]
+    entries: tuple[Entry, ...]
+    version: str
+    loaded_at: datetime
+    regressions: tuple[RegressionCase, ...] = ()
+    topics: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """Return the entry with this id, or None."""
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        return None
