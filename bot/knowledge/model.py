@@ -50,6 +50,7 @@ class Source:
     text: str
     paragraphs: tuple[Paragraph, ...]
     author_bio: str = ""
+    section: str = ""
     url: str = ""
     date: str = ""
     file: str = ""

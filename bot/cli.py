@@ -1,0 +1,206 @@
+"""Command line: ask, quote, validate, chat and run, all on the same engine."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.engine import Engine, check_regressions, load_engine
+from bot.knowledge.model import KnowledgeError
+from bot.render.data import ask_payload, quote_payload
+from bot.render.text import render_answer, render_quotes
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+TOKEN_HELP = """\
+No DISCORD_TOKEN is set, so citebot cannot connect to Discord.
+To get one: open https://discord.com/developers/applications, create an application, open
+"Bot", press "Reset Token" and copy it into .env as DISCORD_TOKEN=... (see .env.example and
+the README's "Running on Discord"). Meanwhile, here is citebot in your terminal."""
+NO_TOKEN_SERVICE = (
+    "DISCORD_TOKEN is not set: put the bot token in the environment or .env "
+    '(see the README\'s "Running on Discord").'
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="DIR",
+        help="knowledge directory (default: KNOWLEDGE_DIR, else the project's knowledge/)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="citebot", description="Answer questions about the article, with verbatim quotes."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question")
+    ask.add_argument("question", nargs="?", help="the question (default: one per line on stdin)")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+
+    quote = commands.add_parser("quote", parents=[common], help="find the article's sentences")
+    quote.add_argument("term", nargs="?", help="a word or name (default: one per line on stdin)")
+    quote.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    quote.add_argument("--limit", type=int, default=3, help="how many sentences (default: 3)")
+
+    validate = commands.add_parser("validate", parents=[common], help="check a knowledge directory")
+    validate.add_argument("directory", nargs="?", type=Path, help="the directory to check")
+
+    commands.add_parser("chat", parents=[common], help="talk to citebot in this terminal")
+    commands.add_parser("run", parents=[common], help="run the Discord bot")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    directory: Path = args.knowledge or settings.knowledge_dir
+    if args.command == "validate":
+        return validate(args.directory or directory)
+    try:
+        engine = load_engine(directory)
+    except KnowledgeError as error:
+        print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "ask":
+        return _answer_each(args.question, args.json, lambda q: _ask(engine, q, args.json))
+    if args.command == "quote":
+        if args.limit < 1:
+            print("citebot: --limit must be at least 1", file=sys.stderr)
+            return EXIT_USAGE
+        return _answer_each(
+            args.term, args.json, lambda t: _quote(engine, t, args.json, args.limit)
+        )
+    if args.command == "chat":
+        return chat(engine)
+    return run(settings, engine)
+
+
+def _listing(error: KnowledgeError) -> str:
+    return "\n".join(f"  {problem}" for problem in error.problems)
+
+
+def validate(directory: Path) -> int:
+    """Check a knowledge directory and its regression questions; print every problem."""
+    try:
+        engine = load_engine(directory)
+    except KnowledgeError as error:
+        print(f"{len(error.problems)} problem(s) in {directory}:\n{_listing(error)}")
+        return EXIT_PROBLEMS
+    failures = check_regressions(engine)
+    if failures:
+        print(f"{len(failures)} regression question(s) fail in {directory}:")
+        print("\n".join(f"  {problem}" for problem in failures))
+        return EXIT_PROBLEMS
+    knowledge = engine.knowledge
+    print(
+        f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
+        f"{len(knowledge.sources)} source(s), {len(knowledge.regressions)} regression "
+        f"question(s) pass; knowledge version {knowledge.version}"
+    )
+    return EXIT_OK
+
+
+def _answer_each(query: str | None, as_json: bool, answer: Callable[[str], str]) -> int:
+    """Answer one query from the command line, or one per stdin line, one output line each."""
+    if query is not None:
+        print(answer(query))
+        return EXIT_OK
+    for line in _stdin_lines(sys.stdin):
+        output = answer(line)
+        print(output if as_json else " ".join(output.split()), flush=True)
+    return EXIT_OK
+
+
+def _stdin_lines(stream: TextIO) -> Iterable[str]:
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+def _ask(engine: Engine, question: str, as_json: bool) -> str:
+    result = engine.ask(question)
+    if as_json:
+        return _json(ask_payload(result))
+    return render_answer(result, engine.knowledge)
+
+
+def _quote(engine: Engine, term: str, as_json: bool, limit: int) -> str:
+    hits = engine.quote(term, limit=limit)
+    if as_json:
+        return _json(quote_payload(term, hits))
+    return render_quotes(term, hits, engine.knowledge)
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+CHAT_HELP = """\
+Ask anything about the article. Commands: /quote TERM, /help, /quit.
+After "did you mean", type 1, 2 or 3 to pick a suggestion."""
+
+
+def chat(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Interactive terminal session on the engine; ends on /quit, EOF or Ctrl-C."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    source = next(iter(engine.knowledge.sources.values()))
+    print(f"citebot: questions about “{source.title}” by {source.author}.", file=stdout)
+    print(CHAT_HELP, file=stdout)
+    suggestions: list[str] = []
+    while True:
+        print("\nyou> ", end="", file=stdout, flush=True)
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            line = ""
+        if not line:
+            print("", file=stdout)
+            return EXIT_OK
+        text = line.strip()
+        if text in ("/quit", "/exit", "quit", "exit"):
+            return EXIT_OK
+        if text == "/help":
+            print(CHAT_HELP, file=stdout)
+            continue
+        if text.startswith("/quote"):
+            term = text.removeprefix("/quote").strip()
+            print(render_quotes(term, engine.quote(term), engine.knowledge), file=stdout)
+            continue
+        if text.isdigit() and 1 <= int(text) <= len(suggestions):
+            text = suggestions[int(text) - 1]
+        result = engine.ask(text)
+        suggestions = [entry.question for entry in result.suggestions]
+        print(render_answer(result, engine.knowledge), file=stdout)
+
+
+def run(settings: Settings, engine: Engine) -> int:
+    """Run the Discord bot; without a token, chat in a terminal or fail fast as a service."""
+    if settings.discord_token is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            print(TOKEN_HELP)
+            return chat(engine)
+        print(f"citebot: {NO_TOKEN_SERVICE}", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.discord_app.runner import run_bot  # Discord is only imported when it is needed.
+
+    return run_bot(settings, engine)

@@ -1,0 +1,76 @@
+"""The answer engine: one loaded knowledge base with its indexes, ready for questions."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeBase, Problem, Source
+from bot.search.matcher import Matcher
+from bot.search.quotes import QuoteFinder
+from bot.search.results import AskResult, QuoteHit
+
+log = logging.getLogger(__name__)
+
+DEFAULT_QUOTE_LIMIT = 3
+
+
+class Engine:
+    """Answers questions and finds quotes over one immutable knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self._matcher = Matcher(knowledge.entries)
+        keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
+        self._quotes = QuoteFinder(knowledge.sources.values(), extra_terms=keywords)
+
+    @property
+    def version(self) -> str:
+        """Short content hash of the knowledge base, shown in answer footers."""
+        return self.knowledge.version
+
+    def ask(self, question: str, *, strict: bool = False) -> AskResult:
+        """Answer a question, suggest close entries, or abstain honestly.
+
+        ``strict`` raises the bar, for answers nobody explicitly asked the bot for.
+        """
+        return self._matcher.ask(question, strict=strict)
+
+    def quote(self, term: str, limit: int = DEFAULT_QUOTE_LIMIT) -> list[QuoteHit]:
+        """Return up to ``limit`` source sentences about ``term``, best first."""
+        return self._quotes.find(term, limit=limit)
+
+    def complete_term(self, prefix: str, limit: int = 25) -> list[str]:
+        """Return names and terms from the sources that start like ``prefix`` (autocomplete)."""
+        return self._quotes.complete(prefix, limit=limit)
+
+    def source(self, source_id: str) -> Source:
+        """Return a source by id."""
+        return self.knowledge.sources[source_id]
+
+
+def load_engine(directory: Path) -> Engine:
+    """Load and validate a knowledge directory and build an engine; raises KnowledgeError."""
+    return Engine(load_knowledge(directory))
+
+
+def check_regressions(engine: Engine) -> list[Problem]:
+    """Run the moderators' regression questions; return one problem per broken case."""
+    problems = []
+    for case in engine.knowledge.regressions:
+        result = engine.ask(case.question)
+        got = result.entry.id if result.entry is not None else None
+        if got == case.expect:
+            continue
+        wanted = f"entry '{case.expect}'" if case.expect else "no answer"
+        actual = f"entry '{got}' (score {result.score:.0f})" if got else "no answer"
+        problems.append(
+            Problem(
+                case.file,
+                f"{case.question!r} should get {wanted} but got {actual}",
+                case.line,
+                field="regression",
+            )
+        )
+    return problems

@@ -1,0 +1,576 @@
+"""Load a knowledge directory: sources, Q&A entries and regression questions, all validated.
+
+Every problem is collected and reported together; nothing is returned unless the whole directory
+is valid, so a caller can keep serving its previous knowledge base when this raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+
+from bot.knowledge.model import (
+    CitedQuote,
+    Entry,
+    KnowledgeBase,
+    KnowledgeError,
+    Problem,
+    RegressionCase,
+    Source,
+)
+from bot.knowledge.sources import FoldedText, explain_miss, locate, split_paragraphs
+from bot.knowledge.yaml_strict import (
+    YamlSyntaxError,
+    describe_non_string,
+    duplicate_keys,
+    line_of,
+    parse_yaml,
+)
+from bot.search.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+SOURCES_DIR = "sources"
+QA_DIR = "qa"
+REGRESSIONS_FILE = "tests.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# Discord embeds allow 4,096 characters of description, but an answer is a sentence or two: 600
+# keeps the answer and its three quotes inside one 2,000-character plain message as well.
+MAX_ANSWER_CHARS = 600
+# A quote is shown in an embed field (1,024 characters) with a "> " prefix and a citation line.
+MAX_QUOTE_CHARS = 900
+MAX_QUOTES = 3
+# Discord's limit for a button or select label is 80; a question is shown on "did you mean" buttons
+# and in /topics, where longer text is trimmed, so we cap it well above that but keep it a question.
+MAX_QUESTION_CHARS = 300
+MAX_PHRASE_CHARS = 300
+NO_ANSWER = "no-answer"
+
+ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_FIELDS = {
+    "id": True,
+    "title": True,
+    "author": True,
+    "publication": True,
+    "file": True,
+    "author_bio": False,
+    "section": False,
+    "url": False,
+    "date": False,
+}
+QA_FILE_FIELDS = {"topic": True, "entries": True}
+ENTRY_FIELDS = {
+    "id": True,
+    "question": True,
+    "answer": True,
+    "quotes": True,
+    "alternates": False,
+    "keywords": False,
+    "source": False,
+}
+REGRESSION_FILE_FIELDS = {"cases": True}
+REGRESSION_FIELDS = {"question": True, "expect": True}
+
+
+@dataclass
+class _Collector:
+    """Accumulates problems for one file, tagging each with the file's display path."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        message: str,
+        line: int | None = None,
+        entry_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.problems.append(Problem(self.file, message, line, entry_id, field))
+
+
+def _display_path(path: Path, directory: Path) -> str:
+    """Show a path as the moderator knows it: relative to the knowledge dir's parent."""
+    try:
+        return str(path.relative_to(directory.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_mapping(
+    path: Path, directory: Path, problems: list[Problem], hasher: hashlib._Hash
+) -> tuple[yaml.MappingNode | None, _Collector]:
+    """Read one YAML file whose top level must be a mapping; record problems."""
+    out = _Collector(_display_path(path, directory))
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        out.add("is a directory, expected a YAML file")
+    except OSError as error:
+        out.add(f"cannot be read: {error.strerror or error}")
+    else:
+        hasher.update(out.file.encode() + b"\0" + data + b"\0")
+        try:
+            node = parse_yaml(data)
+        except YamlSyntaxError as error:
+            out.add(error.message, error.line)
+        else:
+            if node is None:
+                out.add("is empty")
+            elif not isinstance(node, yaml.MappingNode):
+                out.add("top level must be a mapping (key: value lines)", line_of(node))
+            else:
+                problems.extend(out.problems)
+                return node, out
+    problems.extend(out.problems)
+    return None, out
+
+
+def _fields(
+    node: yaml.MappingNode,
+    allowed: dict[str, bool],
+    out: _Collector,
+    entry_id: str | None = None,
+    prefix: str = "",
+) -> dict[str, yaml.Node]:
+    """Check a mapping's keys (unknown, duplicate, missing) and return key -> value node."""
+    for duplicate in duplicate_keys(node):
+        out.add(
+            f"duplicate key (first on line {duplicate.first_line}); keep one",
+            duplicate.line,
+            entry_id,
+            prefix + duplicate.key,
+        )
+    values: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in allowed:
+            guess = process.extractOne(key, list(allowed), score_cutoff=60)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            known = ", ".join(allowed)
+            out.add(
+                f"unknown field{hint} (known fields: {known})",
+                line_of(key_node),
+                entry_id,
+                prefix + key,
+            )
+            continue
+        values.setdefault(key, value_node)
+    for key, required in allowed.items():
+        if required and key not in values:
+            out.add("is missing", line_of(node), entry_id, prefix + key)
+    return values
+
+
+def _text(
+    node: yaml.Node | None,
+    out: _Collector,
+    name: str,
+    entry_id: str | None = None,
+    *,
+    allow_empty: bool = False,
+    max_chars: int | None = None,
+) -> str | None:
+    """Read a string field strictly: text only, trimmed, non-empty unless allowed."""
+    if node is None:
+        return None
+    why = describe_non_string(node)
+    if why is not None:
+        if allow_empty and node.tag == "tag:yaml.org,2002:null":
+            return ""
+        out.add(why, line_of(node), entry_id, name)
+        return None
+    value = str(node.value).strip()
+    if not value and not allow_empty:
+        out.add("is empty", line_of(node), entry_id, name)
+        return None
+    if max_chars is not None and len(value) > max_chars:
+        out.add(
+            f"is {len(value)} characters; keep it under {max_chars}", line_of(node), entry_id, name
+        )
+        return None
+    return value
+
+
+def _text_list(
+    node: yaml.Node | None,
+    out: _Collector,
+    name: str,
+    entry_id: str | None = None,
+    *,
+    max_chars: int | None = None,
+) -> list[tuple[str, int]] | None:
+    """Read a list of strings, each with its line; a single string is not accepted as a list."""
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        out.add("must be a list (lines starting with '- ')", line_of(node), entry_id, name)
+        return None
+    items: list[tuple[str, int]] = []
+    ok = True
+    for index, item in enumerate(node.value):
+        value = _text(item, out, f"{name}[{index + 1}]", entry_id, max_chars=max_chars)
+        if value is None:
+            ok = False
+        else:
+            items.append((value, line_of(item)))
+    return items if ok else None
+
+
+def _load_sources(
+    directory: Path, problems: list[Problem], hasher: hashlib._Hash
+) -> dict[str, tuple[Source, FoldedText]]:
+    """Load every source's metadata and text."""
+    sources: dict[str, tuple[Source, FoldedText]] = {}
+    source_dir = directory / SOURCES_DIR
+    paths = _yaml_files(source_dir)
+    if not paths:
+        problems.append(
+            Problem(
+                _display_path(source_dir, directory),
+                "has no source metadata files (*.yaml); add one per article",
+            )
+        )
+    for path in paths:
+        node, out = _read_mapping(path, directory, problems, hasher)
+        if node is None:
+            continue
+        values = _fields(node, SOURCE_FIELDS, out)
+        meta = {
+            key: _text(values.get(key), out, key, allow_empty=not required)
+            for key, required in SOURCE_FIELDS.items()
+        }
+        problems.extend(out.problems)
+        source_id, file_name = meta["id"], meta["file"]
+        if out.problems or source_id is None or file_name is None:
+            continue
+        if not ENTRY_ID.match(source_id):
+            problems.append(Problem(out.file, _ID_RULE, line_of(values["id"]), field="id"))
+            continue
+        if source_id in sources:
+            problems.append(
+                Problem(out.file, f"duplicate source id {source_id!r}", line_of(values["id"]))
+            )
+            continue
+        text_path = path.parent / file_name
+        try:
+            raw = text_path.read_bytes()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = (
+                "is not valid UTF-8"
+                if isinstance(error, UnicodeDecodeError)
+                else (f"cannot be read: {error.strerror or error}")
+            )
+            problems.append(
+                Problem(
+                    out.file,
+                    f"text file {file_name!r} {reason}",
+                    line_of(values["file"]),
+                    field="file",
+                )
+            )
+            continue
+        hasher.update(file_name.encode() + b"\0" + raw + b"\0")
+        source = Source(
+            id=source_id,
+            title=meta["title"] or "",
+            author=meta["author"] or "",
+            publication=meta["publication"] or "",
+            text=text,
+            paragraphs=split_paragraphs(text),
+            author_bio=meta["author_bio"] or "",
+            section=meta["section"] or "",
+            url=meta["url"] or "",
+            date=meta["date"] or "",
+            file=_display_path(text_path, directory),
+        )
+        sources[source_id] = (source, FoldedText.of(text))
+    return sources
+
+
+_ID_RULE = "must be lowercase letters, digits and single hyphens, like 'gas-deal-value'"
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """Return the YAML files under a folder, sorted, skipping editor backups and hidden files."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.suffix in YAML_SUFFIXES and not path.name.startswith((".", "#", "~"))
+    )
+
+
+@dataclass
+class _Phrase:
+    entry_id: str
+    file: str
+    line: int
+    field: str
+
+
+def _load_entry(
+    node: yaml.Node,
+    index: int,
+    out: _Collector,
+    topic: str,
+    sources: dict[str, tuple[Source, FoldedText]],
+) -> Entry | None:
+    """Validate one entry; return it, or None after recording its problems."""
+    if not isinstance(node, yaml.MappingNode):
+        out.add(f"entry #{index} must be a mapping (id:, question:, ...)", line_of(node))
+        return None
+    before = len(out.problems)
+    id_node = next((v for k, v in node.value if k.value == "id"), None)
+    entry_id = _text(id_node, out, "id")
+    label = entry_id or f"#{index}"
+    values = _fields(node, ENTRY_FIELDS, out, label)
+    if entry_id is not None and not ENTRY_ID.match(entry_id):
+        out.add(_ID_RULE, line_of(values["id"]), label, "id")
+    question = _text(values.get("question"), out, "question", label, max_chars=MAX_QUESTION_CHARS)
+    answer = _text(values.get("answer"), out, "answer", label, max_chars=MAX_ANSWER_CHARS)
+    alternates = _text_list(
+        values.get("alternates"), out, "alternates", label, max_chars=MAX_PHRASE_CHARS
+    )
+    keywords = _text_list(
+        values.get("keywords"), out, "keywords", label, max_chars=MAX_PHRASE_CHARS
+    )
+    quote_items = _text_list(values.get("quotes"), out, "quotes", label, max_chars=MAX_QUOTE_CHARS)
+
+    source_id = _text(values.get("source"), out, "source", label)
+    if source_id is None and "source" not in values:
+        if len(sources) == 1:
+            source_id = next(iter(sources))
+        elif sources:
+            out.add(
+                f"is required when there are several sources ({', '.join(sorted(sources))})",
+                line_of(node),
+                label,
+                "source",
+            )
+    quotes: list[CitedQuote] = []
+    if quote_items is not None and "quotes" in values:
+        if not 1 <= len(quote_items) <= MAX_QUOTES:
+            out.add(
+                f"needs 1 to {MAX_QUOTES} quotes, found {len(quote_items)}",
+                line_of(values["quotes"]),
+                label,
+                "quotes",
+            )
+        if source_id is not None and source_id not in sources:
+            if sources:
+                out.add(
+                    f"unknown source {source_id!r} (known: {', '.join(sorted(sources))})",
+                    line_of(values["source"]),
+                    label,
+                    "source",
+                )
+        elif source_id is not None:
+            source, folded = sources[source_id]
+            for number, (text, line) in enumerate(quote_items, start=1):
+                cited = _cite(text, source, folded)
+                if isinstance(cited, str):
+                    out.add(cited, line, label, f"quotes[{number}]")
+                else:
+                    quotes.append(cited)
+    if len(out.problems) > before or None in (entry_id, question, answer, source_id):
+        return None
+    assert entry_id and question and answer and source_id and alternates is not None
+    assert keywords is not None
+    return Entry(
+        id=entry_id,
+        question=question,
+        answer=answer,
+        quotes=tuple(quotes),
+        source_id=source_id,
+        alternates=tuple(dict.fromkeys(text for text, _ in alternates)),
+        keywords=tuple(dict.fromkeys(text for text, _ in keywords)),
+        topic=topic,
+        file=out.file,
+        line=line_of(node),
+    )
+
+
+def _cite(text: str, source: Source, folded: FoldedText) -> CitedQuote | str:
+    """Locate a quote verbatim in its source, or explain why it is not there."""
+    span = locate(folded, source.text, text)
+    if span is None:
+        return f"not found verbatim in source '{source.id}': {explain_miss(folded, text)}"
+    start, end = span
+    first = source.paragraph_at(start)
+    last = source.paragraph_at(end - 1)
+    if first.number != last.number:
+        return (
+            f"spans paragraphs {first.number} to {last.number} of source '{source.id}'; "
+            "split it into one quote per paragraph"
+        )
+    return CitedQuote(source.text[start:end], source.id, first.number, start, end)
+
+
+def _load_qa(
+    directory: Path,
+    sources: dict[str, tuple[Source, FoldedText]],
+    problems: list[Problem],
+    hasher: hashlib._Hash,
+) -> list[Entry]:
+    """Load every Q&A file and check ids and phrasings across all of them."""
+    entries: list[Entry] = []
+    qa_dir = directory / QA_DIR
+    paths = _yaml_files(qa_dir)
+    if not paths:
+        problems.append(Problem(_display_path(qa_dir, directory), "has no Q&A files (*.yaml)"))
+    seen_ids: dict[str, Entry] = {}
+    seen_phrases: dict[str, _Phrase] = {}
+    for path in paths:
+        node, out = _read_mapping(path, directory, problems, hasher)
+        if node is None:
+            continue
+        values = _fields(node, QA_FILE_FIELDS, out)
+        topic = _text(values.get("topic"), out, "topic") or ""
+        entries_node = values.get("entries")
+        if entries_node is not None and not isinstance(entries_node, yaml.SequenceNode):
+            out.add(
+                "must be a list of entries (lines starting with '- ')",
+                line_of(entries_node),
+                field="entries",
+            )
+        elif entries_node is not None:
+            for index, entry_node in enumerate(entries_node.value, start=1):
+                entry = _load_entry(entry_node, index, out, topic, sources)
+                if entry is None:
+                    continue
+                if entry.id in seen_ids:
+                    first = seen_ids[entry.id]
+                    out.add(
+                        f"duplicate id (first used at {first.file}:{first.line})",
+                        entry.line,
+                        entry.id,
+                        "id",
+                    )
+                    continue
+                seen_ids[entry.id] = entry
+                _check_phrases(entry_node, entry, out, seen_phrases)
+                entries.append(entry)
+        problems.extend(out.problems)
+    return entries
+
+
+def _check_phrases(
+    node: yaml.Node, entry: Entry, out: _Collector, seen: dict[str, _Phrase]
+) -> None:
+    """Reject a question/alternate that another entry already uses (after normalisation)."""
+    assert isinstance(node, yaml.MappingNode)
+    lines = {k.value: v for k, v in node.value}
+    fields: list[tuple[str, int, str]] = [(entry.question, line_of(lines["question"]), "question")]
+    alternates_node = lines.get("alternates")
+    if isinstance(alternates_node, yaml.SequenceNode):
+        fields += [
+            (str(item.value), line_of(item), f"alternates[{i}]")
+            for i, item in enumerate(alternates_node.value, start=1)
+        ]
+    for text, line, name in fields:
+        key = normalize(text)
+        if not key:
+            out.add("has no words left after normalisation", line, entry.id, name)
+            continue
+        other = seen.get(key)
+        if other is not None and other.entry_id != entry.id:
+            out.add(
+                f"collides with entry '{other.entry_id}' {other.field} "
+                f"({other.file}:{other.line}) after normalisation ({key!r}); "
+                "a question must lead to one entry",
+                line,
+                entry.id,
+                name,
+            )
+        else:
+            seen.setdefault(key, _Phrase(entry.id, out.file, line, name))
+
+
+def _load_regressions(
+    directory: Path,
+    entry_ids: Iterable[str],
+    problems: list[Problem],
+    hasher: hashlib._Hash,
+) -> list[RegressionCase]:
+    """Load the moderators' regression questions, if the file exists."""
+    path = directory / REGRESSIONS_FILE
+    if not path.exists():
+        return []
+    node, out = _read_mapping(path, directory, problems, hasher)
+    if node is None:
+        return []
+    values = _fields(node, REGRESSION_FILE_FIELDS, out)
+    cases_node = values.get("cases")
+    known = set(entry_ids)
+    cases: list[RegressionCase] = []
+    if cases_node is not None and not isinstance(cases_node, yaml.SequenceNode):
+        out.add("must be a list of cases", line_of(cases_node), field="cases")
+    elif cases_node is not None:
+        for index, case in enumerate(cases_node.value, start=1):
+            name = f"cases[{index}]"
+            if not isinstance(case, yaml.MappingNode):
+                out.add("must be a mapping (question:, expect:)", line_of(case), field=name)
+                continue
+            fields = _fields(case, REGRESSION_FIELDS, out, prefix=f"{name}.")
+            question = _text(fields.get("question"), out, f"{name}.question")
+            expect = _text(fields.get("expect"), out, f"{name}.expect")
+            if expect is not None and expect != NO_ANSWER and expect not in known:
+                out.add(
+                    f"unknown entry id {expect!r} (or '{NO_ANSWER}')",
+                    line_of(fields["expect"]),
+                    field=f"{name}.expect",
+                )
+                continue
+            if question is not None and expect is not None:
+                cases.append(
+                    RegressionCase(
+                        question, None if expect == NO_ANSWER else expect, out.file, line_of(case)
+                    )
+                )
+    problems.extend(out.problems)
+    return cases
+
+
+def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
+    directory = Path(directory).resolve()
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), "is not a directory")])
+    hasher = hashlib.sha256()
+    sources = _load_sources(directory, problems, hasher)
+    entries = _load_qa(directory, sources, problems, hasher)
+    regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher)
+    if problems:
+        raise KnowledgeError(problems)
+    topics: dict[str, list[Entry]] = {}
+    for entry in entries:
+        topics.setdefault(entry.topic, []).append(entry)
+    knowledge = KnowledgeBase(
+        directory=directory,
+        sources={source_id: pair[0] for source_id, pair in sources.items()},
+        entries=tuple(entries),
+        version=hasher.hexdigest()[:12],
+        loaded_at=(now or (lambda: datetime.now(UTC)))(),
+        regressions=tuple(regressions),
+        topics={name: tuple(group) for name, group in topics.items()},
+    )
+    log.info(
+        "loaded knowledge %s: %d entries, %d sources",
+        knowledge.version,
+        len(knowledge.entries),
+        len(knowledge.sources),
+    )
+    return knowledge

@@ -1,0 +1,135 @@
+"""Safe, bounded, strict YAML for files that people edit by hand.
+
+We compose YAML into nodes with PyYAML's SafeLoader (never arbitrary objects) and read values off
+the nodes ourselves, so every value keeps its line number and we can see how YAML 1.1 resolved a
+plain scalar: a moderator who writes `answer: no` gets told that YAML read a boolean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+# A knowledge file is a few dozen entries (~20 KB); 1 MiB leaves ample room and refuses junk.
+MAX_FILE_BYTES = 1024 * 1024
+# Nesting deeper than this is never a knowledge file and could exhaust the parser's recursion.
+MAX_DEPTH = 20
+
+STR_TAG = "tag:yaml.org,2002:str"
+_TAG_NAMES = {
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "an empty value (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+class YamlSyntaxError(Exception):
+    """The text is not YAML we accept; ``line`` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors, aliases and deep nesting (no alias bombs)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlSyntaxError(
+                "anchors and aliases (&name / *name) are not allowed; write the value out",
+                event.start_mark.line + 1,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlSyntaxError(
+                    f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def parse_yaml(data: bytes) -> yaml.Node | None:
+    """Decode and compose one YAML document into nodes; raise YamlSyntaxError on anything off."""
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlSyntaxError(
+            f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} (wrong file?)"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise YamlSyntaxError(
+            f"not valid UTF-8 (byte {error.start}); save the file as UTF-8", line
+        ) from None
+    loader = _NoAliasLoader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or str(error)
+        context = f" ({error.context})" if error.context else ""
+        raise YamlSyntaxError(
+            f"not valid YAML: {problem}{context}", mark.line + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(f"not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def line_of(node: yaml.Node) -> int:
+    """Return the 1-based line a node starts on."""
+    return int(node.start_mark.line) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A mapping key that appears twice."""
+
+    key: str
+    line: int
+    first_line: int
+
+
+def mapping_items(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """Yield (key node, value node) pairs in file order."""
+    yield from node.value
+
+
+def duplicate_keys(node: yaml.MappingNode) -> list[DuplicateKey]:
+    """Return every key of a mapping that repeats an earlier one."""
+    seen: dict[str, int] = {}
+    duplicates = []
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        if key in seen:
+            duplicates.append(DuplicateKey(key, line_of(key_node), seen[key]))
+        else:
+            seen[key] = line_of(key_node)
+    return duplicates
+
+
+def describe_non_string(node: yaml.Node) -> str | None:
+    """Explain why a node is not a string, or return None if it is one."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == STR_TAG:
+            return None
+        kind = _TAG_NAMES.get(node.tag, f"a value of type {node.tag}")
+        shown = node.value if node.value else "(nothing)"
+        return f"YAML reads {shown!r} as {kind}, not text; put it in quotes"
+    if isinstance(node, yaml.MappingNode):
+        return "expected text, found a mapping (key: value); check the indentation and colons"
+    return "expected text, found a list"

@@ -1,0 +1,47 @@
+"""Turn what people type into comparable text: one normaliser for questions, phrasings and terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that render as nothing and would split or hide words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")  # mentions, channels, custom emoji
+_URL = re.compile(r"https?://\S+")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
+# "3645km" -> "3645 km", but "g8" stays one token.
+_NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z]{2,}\b)")
+_NON_WORD = re.compile(r"[^\w$%]+")
+_UNDERSCORE = re.compile(r"_+")
+
+# Greetings and address at the start of a message: "hey bot", "yo citebot", "@citebot".
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um+|uh+|pls|please|quick question|question|q)\b[\s,:!.]*)*"
+    r"(?:(?:cite\s?bot|bot|citebot)\b[\s,:!.]*)?",
+)
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` casefolded, with markup, punctuation and greetings removed."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
+    text = _DISCORD_MARKUP.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = text.casefold()
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    text = _THOUSANDS.sub("", text)
+    text = _NUMBER_UNIT.sub(" ", text)
+    text = _UNDERSCORE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    text = re.sub(r"\$\s*(?=\d)", "$", text)
+    text = re.sub(r"\$(?!\d)", " ", text)
+    text = " ".join(text.split())
+    return _LEADING_FILLER.sub("", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Split already-normalised text into tokens."""
+    return text.split()

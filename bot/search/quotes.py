@@ -1,0 +1,169 @@
+"""Find the sentences of the sources that mention a term: whole words first, then typos."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.model import Source
+from bot.knowledge.sources import split_sentences
+from bot.search.index import MIN_TYPO_LENGTH, TYPO_CUTOFF
+from bot.search.normalize import normalize
+from bot.search.results import QuoteHit
+from bot.search.vocabulary import stem
+
+# Scores (0-100) by kind of hit, so whole-word and phrase hits always rank above typo hits.
+EXACT_PHRASE_SCORE = 100.0
+SAME_STEM_SCORE = 95.0  # "sanction" finds "sanctions"
+ALL_WORDS_SCORE = 90.0  # every word of a multi-word term, not side by side
+# Typo hits score their fuzz.ratio scaled into 0-85, below every whole-word hit.
+TYPO_SCALE = 0.85
+MAX_TERM_CHARS = 100
+MAX_CHOICE_CHARS = 100
+
+# Runs of capitalised words (with "of", "and", "for" inside), acronyms, and figures: the names
+# and numbers a member is likely to look up.
+_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*)(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w’'-]*)*")
+_FIGURE = re.compile(r"\$?\d[\d,]*(?:\s?(?:km|billion|million|days))?")
+_SENTENCE_STARTERS = frozenset(
+    "The This There These It In On As While Both Given Taken Under Moreover Recent He China’s "
+    "Disclaimer One".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    source_id: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    padded: str  # " normalised text " for whole-word containment checks
+    words: frozenset[str]
+    stems: frozenset[str]
+
+
+class QuoteFinder:
+    """Sentence index over the sources."""
+
+    def __init__(self, sources: Iterable[Source], extra_terms: Iterable[str] = ()) -> None:
+        self.sentences: list[_Sentence] = []
+        terms: dict[str, None] = {}
+        for source in sources:
+            for paragraph in source.paragraphs:
+                for start, end in split_sentences(paragraph):
+                    text = source.text[start:end]
+                    normalized = normalize(text)
+                    words = frozenset(normalized.split())
+                    self.sentences.append(
+                        _Sentence(
+                            source.id,
+                            paragraph.number,
+                            start,
+                            end,
+                            text,
+                            f" {normalized} ",
+                            words,
+                            frozenset(map(stem, words)),
+                        )
+                    )
+                terms.update(dict.fromkeys(_terms_in(paragraph.text)))
+        terms.update(dict.fromkeys(t.strip() for t in extra_terms if t.strip()))
+        self.terms = [t[:MAX_CHOICE_CHARS] for t in terms]
+        self._folded_terms = [t.casefold() for t in self.terms]
+        self.vocabulary = sorted({w for s in self.sentences for w in s.words})
+
+    def find(self, term: str, limit: int = 3) -> list[QuoteHit]:
+        """Return up to ``limit`` sentences mentioning ``term``, best first; [] if none do."""
+        query = normalize(term[: MAX_TERM_CHARS * 2])[:MAX_TERM_CHARS].strip()
+        if not query or limit <= 0:
+            return []
+        words = query.split()
+        hits: dict[int, float] = {}
+        for position, sentence in enumerate(self.sentences):
+            score = _literal_score(sentence, query, words)
+            if score:
+                hits[position] = score
+        if not hits:
+            hits = self._typo_hits(words)
+        ranked = sorted(hits.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+        return [self._hit(self.sentences[position], score) for position, score in ranked]
+
+    def _typo_hits(self, words: list[str]) -> dict[int, float]:
+        """Sentences containing a close spelling of every word of the term."""
+        mapped: list[tuple[str, float]] = []
+        for word in words:
+            if word in self.vocabulary:
+                mapped.append((word, 100.0))
+                continue
+            if len(word) < MIN_TYPO_LENGTH:
+                return {}
+            best = process.extractOne(
+                word, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
+            )
+            if best is None:
+                return {}
+            mapped.append((best[0], float(best[1])))
+        score = round(TYPO_SCALE * min(similarity for _, similarity in mapped), 1)
+        return {
+            position: score
+            for position, sentence in enumerate(self.sentences)
+            if all(word in sentence.words for word, _ in mapped)
+        }
+
+    def complete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Return known names and terms for autocomplete: prefix, then substring, then typo hits."""
+        folded = prefix.strip().casefold()[:MAX_TERM_CHARS]
+        if not folded:
+            return self.terms[:limit]
+        starts = [
+            t for t, f in zip(self.terms, self._folded_terms, strict=True) if f.startswith(folded)
+        ]
+        inside = [
+            t
+            for t, f in zip(self.terms, self._folded_terms, strict=True)
+            if folded in f and not f.startswith(folded)
+        ]
+        choices = list(dict.fromkeys(starts + inside))
+        if len(choices) < limit and len(folded) >= MIN_TYPO_LENGTH - 1:
+            fuzzy = process.extract(
+                folded,
+                self._folded_terms,
+                scorer=fuzz.partial_ratio,
+                processor=None,
+                score_cutoff=75,
+                limit=limit,
+            )
+            choices += [self.terms[index] for _, _, index in fuzzy]
+        return list(dict.fromkeys(choices))[:limit]
+
+    @staticmethod
+    def _hit(sentence: _Sentence, score: float) -> QuoteHit:
+        return QuoteHit(
+            sentence.text,
+            sentence.source_id,
+            sentence.paragraph,
+            score,
+            sentence.start,
+            sentence.end,
+        )
+
+
+def _literal_score(sentence: _Sentence, query: str, words: list[str]) -> float:
+    """Score a whole-word or phrase hit; 0 when the sentence does not contain the term."""
+    if f" {query} " in sentence.padded:
+        return EXACT_PHRASE_SCORE
+    if all(stem(word) in sentence.stems for word in words):
+        return SAME_STEM_SCORE if len(words) == 1 else ALL_WORDS_SCORE
+    return 0.0
+
+
+def _terms_in(text: str) -> list[str]:
+    """Names and figures in a paragraph, for autocomplete."""
+    found = [m.group().strip(" ’'") for m in _NAME.finditer(text)]
+    found = [t for t in found if t not in _SENTENCE_STARTERS and len(t) > 1]
+    found += [m.group().strip() for m in _FIGURE.finditer(text) if len(m.group().strip()) > 1]
+    return found

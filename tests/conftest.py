@@ -1,0 +1,71 @@
+"""Shared fixtures: the real knowledge base (loaded once) and tiny knowledge directories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, load_engine
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+TINY_SOURCE_TEXT = (
+    "The first paragraph says the border is 3,645km long.  It is the world’s sixth largest.\n"
+    "\n"
+    "A second paragraph mentions THAAD and the G8 summit.\n"
+)
+TINY_SOURCE_META = """\
+id: tiny
+title: A Tiny Article
+author: Ann Author
+publication: The Test Times
+url: ""
+date: ""
+file: tiny.txt
+"""
+TINY_QA = """\
+topic: Geography
+entries:
+  - id: border-length
+    question: How long is the border?
+    alternates:
+      - "border length"
+    answer: The border is 3,645km long.
+    quotes:
+      - "the border is 3,645km long."
+"""
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The engine over the project's real knowledge/ directory."""
+    return load_engine(DEFAULT_KNOWLEDGE_DIR)
+
+
+KnowledgeDir = Callable[..., Path]
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> KnowledgeDir:
+    """Return a factory writing a small valid knowledge dir; pass file contents to override."""
+
+    def make(qa: str | dict[str, str] = TINY_QA, **extra: str | bytes) -> Path:
+        root = tmp_path / "knowledge"
+        (root / "sources").mkdir(parents=True, exist_ok=True)
+        (root / "qa").mkdir(exist_ok=True)
+        (root / "sources" / "tiny.yaml").write_text(TINY_SOURCE_META, encoding="utf-8")
+        (root / "sources" / "tiny.txt").write_text(TINY_SOURCE_TEXT, encoding="utf-8")
+        files = {"geo.yaml": qa} if isinstance(qa, str) else qa
+        for name, text in files.items():
+            (root / "qa" / name).write_text(text, encoding="utf-8")
+        for relative, content in extra.items():
+            path = root / relative.replace("__", "/")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
