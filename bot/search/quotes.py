@@ -24,13 +24,16 @@ TYPO_SCALE = 0.85
 MAX_TERM_CHARS = 100
 MAX_CHOICE_CHARS = 100
 
-# Runs of capitalised words (with "of", "and", "for" inside), acronyms, and figures: the names
-# and numbers a member is likely to look up.
-_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*)(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w’'-]*)*")
-_FIGURE = re.compile(r"\$?\d[\d,]*(?:\s?(?:km|billion|million|days))?")
-_SENTENCE_STARTERS = frozenset(
-    "The This There These It In On As While Both Given Taken Under Moreover Recent He China’s "
-    "Disclaimer One".split()
+# Runs of capitalised words and acronyms, and figures: the names and numbers a member is likely
+# to look up. Moderators' entry keywords add the multi-word terms ("Belt and Road Forum").
+_NAME = re.compile(r"[A-Z][\w-]*(?:[’'][a-z]+)?(?:\s+[A-Z][\w-]*(?:[’'][a-z]+)?)*")
+_POSSESSIVE = re.compile(r"[’']s\b")
+_FIGURE = re.compile(r"\$?\d[\d,]*\d(?:\s?(?:km|billion|million|days))?")
+# Capitalised only because they start a sentence or a title, not names worth suggesting.
+_NOT_NAMES = frozenset(
+    "The This There These It In On As While Both Given Taken Under Moreover Recent He One "
+    "Disclaimer Views President Prime Minister Premier Deputy Foreign Secretary State "
+    "Follow".split()
 )
 
 
@@ -162,8 +165,14 @@ def _literal_score(sentence: _Sentence, query: str, words: list[str]) -> float:
 
 
 def _terms_in(text: str) -> list[str]:
-    """Names and figures in a paragraph, for autocomplete."""
-    found = [m.group().strip(" ’'") for m in _NAME.finditer(text)]
-    found = [t for t in found if t not in _SENTENCE_STARTERS and len(t) > 1]
-    found += [m.group().strip() for m in _FIGURE.finditer(text) if len(m.group().strip()) > 1]
+    """Names and figures in a paragraph, for autocomplete: whole runs and their single words."""
+    found: list[str] = []
+    for match in _NAME.finditer(text):
+        words = [w for w in _POSSESSIVE.sub("", match.group()).split()]
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if len(words) > 1:
+            found.append(" ".join(words))
+        found.extend(word for word in words if len(word) > 1 and word not in _NOT_NAMES)
+    found += [m.group() for m in _FIGURE.finditer(text)]
     return found

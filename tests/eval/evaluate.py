@@ -1,0 +1,131 @@
+"""Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
+
+Usage: python -m tests.eval.evaluate [--set questions|dev] [--show wrong|abstained|all]
+       [--knowledge DIR] [--strict]
+
+An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
+the question's facts, *wrong* when it answers without one, *abstained* when it does not answer
+("did you mean" suggestions count as abstaining). An off-topic question is *answered* when the bot
+answers it at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.engine import Engine, load_engine
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+EVAL_DIR = Path(__file__).resolve().parent
+SETS = {"questions": EVAL_DIR / "questions.yaml", "dev": EVAL_DIR / "dev.yaml"}
+
+
+def _fold(text: str) -> str:
+    """Compare facts loosely: case, typographic quotes, commas and spaces do not matter."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(str.maketrans({"’": "'", "“": '"', "”": '"'}))
+    return re.sub(r"[\s,]+", "", text)
+
+
+@dataclass
+class Report:
+    """Counts per outcome, overall and per kind of question."""
+
+    in_scope: Counter[str] = field(default_factory=Counter)
+    off_topic: Counter[str] = field(default_factory=Counter)
+    by_kind: dict[str, Counter[str]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def rate(self, counter: Counter[str], outcome: str) -> float:
+        total = sum(counter.values())
+        return 100 * counter[outcome] / total if total else 0.0
+
+    @property
+    def correct(self) -> float:
+        return self.rate(self.in_scope, "correct")
+
+    @property
+    def wrong(self) -> float:
+        return self.rate(self.in_scope, "wrong")
+
+    @property
+    def abstained(self) -> float:
+        return self.rate(self.in_scope, "abstained")
+
+    @property
+    def off_topic_answered(self) -> float:
+        return self.rate(self.off_topic, "answered")
+
+
+def evaluate(engine: Engine, path: Path, *, strict: bool = False) -> Report:
+    """Ask every question in an evaluation file and tally the outcomes."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    report = Report()
+    for item in data["in_scope"]:
+        result = engine.ask(item["q"], strict=strict)
+        entry = result.entry
+        if entry is None:
+            outcome = "abstained"
+        else:
+            shown = _fold(" ".join((entry.answer, *(quote.text for quote in entry.quotes))))
+            outcome = "correct" if any(_fold(f) in shown for f in item["fact"]) else "wrong"
+        report.in_scope[outcome] += 1
+        report.by_kind.setdefault(item.get("kind", "?"), Counter())[outcome] += 1
+        got = f"{entry.id} ({result.score:.0f})" if entry else f"- ({result.score:.0f})"
+        report.lines.append(f"{outcome:9} {item['q']!r} -> {got}; facts {item['fact']}")
+    for item in data["off_topic"]:
+        result = engine.ask(item["q"], strict=strict)
+        outcome = "answered" if result.matched else "declined"
+        report.off_topic[outcome] += 1
+        got = f"{result.entry.id} ({result.score:.0f})" if result.entry else "-"
+        report.lines.append(f"off-topic {outcome:8} {item['q']!r} -> {got}")
+    return report
+
+
+def format_report(name: str, report: Report) -> str:
+    """Render the headline rates and the per-kind breakdown."""
+    total = sum(report.in_scope.values())
+    off = sum(report.off_topic.values())
+    lines = [
+        f"{name}: {total} in-scope, {off} off-topic questions",
+        f"  in-scope   correct {report.correct:5.1f}%  wrong {report.wrong:4.1f}%  "
+        f"abstained {report.abstained:4.1f}%",
+        f"  off-topic  answered {report.off_topic_answered:4.1f}%",
+    ]
+    for kind, counts in sorted(report.by_kind.items()):
+        correct, wrong = report.rate(counts, "correct"), report.rate(counts, "wrong")
+        lines.append(
+            f"    {kind:7} n={sum(counts.values()):3}  correct {correct:5.1f}%  wrong {wrong:4.1f}%"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=sorted(SETS), action="append")
+    parser.add_argument("--show", choices=["wrong", "abstained", "all"])
+    parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
+    parser.add_argument("--strict", action="store_true", help="use the auto-answer thresholds")
+    args = parser.parse_args(argv)
+    engine = load_engine(args.knowledge)
+    for name in args.set or ["dev", "questions"]:
+        report = evaluate(engine, SETS[name], strict=args.strict)
+        print(format_report(name, report))
+        if args.show:
+            wanted = ("wrong", "off-topic answered") if args.show == "wrong" else (args.show,)
+            for line in report.lines:
+                if args.show == "all" or line.startswith(wanted):
+                    print("   ", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

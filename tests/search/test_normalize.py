@@ -1,0 +1,30 @@
+"""Normalisation makes what people type comparable with what moderators wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("<@1234567890> what’s THAAD??", "what thaad"),
+        ("<@!1234567890> hey bot, who wrote this?", "who wrote this"),
+        ("yo citebot why does china hate thaad", "why does china hate thaad"),
+        ("How long is the 3,645km border?", "how long is the 3645 km border"),
+        ("the $400 billion gas deal", "the $400 billion gas deal"),
+        ("Russia was suspended from the G8", "russia was suspended from the g8"),
+        ("China’s priority", "china priority"),
+        ("“strategic patience”", "strategic patience"),
+        ("wh\u200bat is\u00a0THAAD", "what is thaad"),
+        ("@everyone who wrote this", "everyone who wrote this"),
+        ("**bold** _question_ `code`", "bold question code"),
+        ("ＴＨＡＡＤ", "thaad"),
+        ("hi", ""),
+        ("   ", ""),
+    ],
+)
+def test_normalize(typed: str, expected: str) -> None:
+    assert normalize(typed) == expected

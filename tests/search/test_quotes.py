@@ -1,0 +1,79 @@
+"""/quote finds the article's sentences about a term: whole words first, then typos, never junk."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+
+
+def test_acronym_finds_sentences_that_name_it(engine: Engine) -> None:
+    hits = engine.quote("THAAD")
+    assert len(hits) == 3
+    assert all("THAAD" in hit.text for hit in hits)
+    assert all(hit.score == 100 for hit in hits)
+    assert [hit.paragraph for hit in hits] == sorted(hit.paragraph for hit in hits)
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [
+        ("thad", "THAAD"),
+        ("tillersen", "Tillerson"),
+        ("gatilof", "Gatilov"),
+        ("medvedv", "Medvedev"),
+    ],
+)
+def test_typo_finds_the_intended_word(engine: Engine, typed: str, word: str) -> None:
+    hits = engine.quote(typed)
+    assert hits, typed
+    assert all(word in hit.text for hit in hits)
+    assert all(hit.score < 100 for hit in hits)
+
+
+def test_g8_is_matched_as_a_whole_word_only(engine: Engine) -> None:
+    hits = engine.quote("G8", limit=10)
+    assert len(hits) == 1
+    assert hits[0].text.endswith("Russia was suspended from the G8.")
+    assert hits[0].paragraph == 3
+
+
+def test_phrase_hits_rank_above_scattered_words(engine: Engine) -> None:
+    hits = engine.quote("strategic patience", limit=10)
+    assert "“strategic patience”" in hits[0].text
+    assert hits[0].score == 100
+
+
+def test_plural_finds_the_singular(engine: Engine) -> None:
+    hits = engine.quote("pipelines")
+    assert hits
+    assert all("pipeline" in hit.text for hit in hits)
+
+
+@pytest.mark.parametrize("term", ["bitcoin", "weather", "asdfgh", "", "   ", "!!!"])
+def test_term_never_mentioned_returns_nothing(engine: Engine, term: str) -> None:
+    assert engine.quote(term) == []
+
+
+def test_quote_text_is_verbatim_source_text(engine: Engine) -> None:
+    for term in ("Gatilov", "Wang Li", "3,645km", "Deng Xiaoping"):
+        for hit in engine.quote(term):
+            source = engine.source(hit.source_id)
+            assert source.text[hit.start : hit.end] == hit.text
+            assert hit.text in source.paragraphs[hit.paragraph - 1].text
+
+
+def test_limit_caps_the_results(engine: Engine) -> None:
+    assert len(engine.quote("China", limit=2)) == 2
+    assert len(engine.quote("China", limit=50)) > 3
+
+
+def test_autocomplete_offers_names_by_prefix_within_discord_limits(engine: Engine) -> None:
+    choices = engine.complete_term("ti")
+    assert any(choice.startswith("Tillerson") or "Tillerson" in choice for choice in choices)
+    assert len(engine.complete_term("")) <= 25
+    assert all(len(choice) <= 100 for choice in engine.complete_term("", limit=1000))
+
+
+def test_autocomplete_tolerates_typos(engine: Engine) -> None:
+    assert "THAAD" in engine.complete_term("thad")
