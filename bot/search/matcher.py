@@ -23,8 +23,10 @@ class Thresholds:
     answer: float
     margin: float
     sure: float
+    sure_margin: float
     coverage: float
     suggest: float
+    suggest_coverage: float
 
 
 # Chosen on tests/eval/dev.yaml (never on the held-out questions.yaml) and pinned by
@@ -32,12 +34,22 @@ class Thresholds:
 DEFAULT = Thresholds(
     answer=60.0,  # below this, never answer
     margin=6.0,  # the best entry must lead the runner-up by this much ...
-    sure=85.0,  # ... unless it scores at least this (several entries can share words)
+    sure=85.0,  # ... or, scoring at least this (several entries share words) ...
+    sure_margin=2.0,  # ... lead by this much: a tie is never answered
     coverage=0.6,  # share (IDF-weighted) of the question's topic words the entry must know
-    suggest=42.0,  # below this, no "did you mean" either: an honest "I don't know"
+    suggest=50.0,  # below this, no "did you mean" either: an honest "I don't know"
+    suggest_coverage=0.4,  # and a suggestion must know this share of the question's words
 )
 # For answers nobody asked for (auto-answer channels): a wrong unsolicited answer is worse.
-STRICT = Thresholds(answer=72.0, margin=10.0, sure=90.0, coverage=0.75, suggest=101.0)
+STRICT = Thresholds(
+    answer=72.0,
+    margin=10.0,
+    sure=90.0,
+    sure_margin=5.0,
+    coverage=0.75,
+    suggest=101.0,
+    suggest_coverage=1.0,
+)
 
 SHORTLIST_SIZE = 30
 MAX_CANDIDATES = 5
@@ -73,11 +85,13 @@ class Matcher:
 
     def _rank(self, normalized: str, matches: list[TermMatch]) -> list[tuple[Candidate, float]]:
         """Re-rank the shortlist with rapidfuzz; return (candidate, coverage), best first."""
+        asked = {m.term for m in matches if m.term is not None}
         ranked = []
         for position, coverage in self.index.shortlist(matches, SHORTLIST_SIZE):
             item = self.index.items[position]
-            phrase_score, phrasing = self._best_phrasing(normalized, item)
-            covered = _phrasing_covered(phrasing, matches)
+            phrase_score, which = self._best_phrasing(normalized, item)
+            covered = _phrasing_covered(item.terms_by_phrasing[which], asked)
+            phrasing = item.phrasings[which]
             score = 100 * (
                 W_COVERAGE * coverage + W_PHRASE * phrase_score / 100 + W_PHRASING_COVERED * covered
             )
@@ -86,11 +100,12 @@ class Matcher:
         return ranked
 
     @staticmethod
-    def _best_phrasing(normalized: str, item: IndexedEntry) -> tuple[float, str]:
+    def _best_phrasing(normalized: str, item: IndexedEntry) -> tuple[float, int]:
+        """Return the best WRatio against the entry's phrasings and that phrasing's position."""
         best = process.extractOne(normalized, item.phrasings, scorer=fuzz.WRatio, processor=None)
         if best is None:
-            return 0.0, item.entry.question
-        return float(best[1]), best[0]
+            return 0.0, 0
+        return float(best[1]), int(best[2])
 
     @staticmethod
     def _decide(
@@ -102,11 +117,14 @@ class Matcher:
         (best, coverage), *rest = scored
         runner_up = rest[0][0].score if rest else 0.0
         candidates = tuple(candidate for candidate, _ in scored[:MAX_CANDIDATES])
-        clear_lead = best.score - runner_up >= thresholds.margin or best.score >= thresholds.sure
+        lead = best.score - runner_up
+        clear_lead = lead >= thresholds.margin or (
+            best.score >= thresholds.sure and lead >= thresholds.sure_margin
+        )
         if best.score >= thresholds.answer and coverage >= thresholds.coverage and clear_lead:
-            reason = f"score {best.score} >= {thresholds.answer}, lead {best.score - runner_up:.1f}"
+            reason = f"score {best.score} >= {thresholds.answer}, lead {lead:.1f}"
             return AskResult(question, normalized, Outcome.ANSWER, candidates, reason)
-        if best.score >= thresholds.suggest:
+        if best.score >= thresholds.suggest and coverage >= thresholds.suggest_coverage:
             reason = (
                 f"best {best.score}, coverage {coverage:.2f}, lead {best.score - runner_up:.1f}"
             )
@@ -116,10 +134,8 @@ class Matcher:
         )
 
 
-def _phrasing_covered(phrasing: str, matches: list[TermMatch]) -> float:
+def _phrasing_covered(terms: frozenset[str], asked: set[str]) -> float:
     """Share of the phrasing's topic words that the question contains."""
-    terms = set(content_terms(phrasing))
     if not terms:
         return 0.0
-    asked = {m.term for m in matches if m.term is not None}
     return len(terms & asked) / len(terms)

@@ -1,0 +1,104 @@
+"""The matcher answers when one entry is clearly best, suggests when unsure, abstains otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.knowledge.model import CitedQuote, Entry
+from bot.search.matcher import DEFAULT, STRICT, Matcher
+from bot.search.results import Outcome
+
+QUOTE = CitedQuote("x", "tiny", 1, 0, 1)
+
+
+def make_entry(entry_id: str, question: str, *alternates: str, answer: str = "An answer.") -> Entry:
+    return Entry(entry_id, question, answer, (QUOTE,), "tiny", alternates=alternates)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Who wrote the article?", "article-author"),
+        ("<@123> how long is the border between them", "border-length"),
+        ("THAAD", "thaad-what"),
+        ("why does china hate thaad", "thaad-china-opposition"),
+        ("who is wang li", "who-is-wang-li"),
+        ("g8", "g8-suspension"),
+        ("when was the investment fund set up", "investment-fund"),
+    ],
+)
+def test_clear_questions_get_their_entry(engine: Engine, question: str, entry_id: str) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.ANSWER
+    assert result.entry is not None and result.entry.id == entry_id
+    assert result.quotes == result.entry.quotes
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hello", "hi bot", "what's the weather", "asdfgh", "tell me a joke", "lol", "", "<@123>",
+     "who won the world cup", "how do I cook rice", "what is bitcoin"],
+)
+def test_chatter_gets_an_honest_no_answer(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.NO_MATCH
+    assert result.entry is None and result.quotes == () and result.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is putin's net worth", "how old is xi jinping", "how much does a THAAD battery cost"],
+)
+def test_near_misses_are_not_answered(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert not result.matched
+    assert len(result.suggestions) <= 3
+
+
+def test_two_equally_good_entries_give_suggestions_not_a_guess() -> None:
+    matcher = Matcher(
+        [
+            make_entry("pipeline-east", "Where does the eastern gas pipeline run?"),
+            make_entry("pipeline-west", "Where does the western gas pipeline run?"),
+        ]
+    )
+    result = matcher.ask("gas pipeline")
+    assert result.outcome is Outcome.SUGGESTIONS
+    assert {entry.id for entry in result.suggestions} == {"pipeline-east", "pipeline-west"}
+
+
+def test_typo_in_a_rare_word_still_answers() -> None:
+    matcher = Matcher(
+        [
+            make_entry("tillerson", "What did Tillerson announce?"),
+            make_entry("gatilov", "What did Gatilov say?"),
+        ]
+    )
+    result = matcher.ask("what did tillersen announce")
+    assert result.entry is not None and result.entry.id == "tillerson"
+
+
+def test_strict_mode_raises_every_bar() -> None:
+    assert STRICT.answer > DEFAULT.answer
+    assert STRICT.margin > DEFAULT.margin
+    assert STRICT.coverage > DEFAULT.coverage
+    assert STRICT.suggest > 100  # unsolicited answers never offer suggestions
+
+
+def test_strict_mode_declines_what_default_mode_suggests(engine: Engine) -> None:
+    question = "how old is xi jinping"
+    assert engine.ask(question, strict=True).outcome is Outcome.NO_MATCH
+
+
+def test_very_long_question_is_answered_not_crashed(engine: Engine) -> None:
+    result = engine.ask("why does china oppose thaad " * 400)
+    assert len(result.normalized) <= 1000
+    assert result.entry is not None and result.entry.id == "thaad-china-opposition"
+
+
+def test_candidates_explain_the_decision(engine: Engine) -> None:
+    result = engine.ask("why does china hate thaad")
+    assert result.candidates[0].score >= result.candidates[1].score
+    assert result.reason
+    assert result.candidates[0].matched_phrasing
