@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 
 class SettingsError(Exception):
@@ -33,10 +34,19 @@ class Settings(BaseSettings):
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     log_level: str = "INFO"
 
-    # Matching strictness for unsolicited answers in auto-answer channels (stricter than /ask).
-    auto_answer_channel_ids: list[int] = Field(default_factory=list)
+    # Bot state that is not knowledge (the command-sync fingerprint); created on first use.
+    data_dir: Path = DEFAULT_DATA_DIR
 
-    # Sharding: leave both empty for a single connection; set shard_count for AutoShardedBot.
+    # Privileged intent: needed to read messages that do not mention the bot (auto-answer).
+    message_content_intent: bool = True
+
+    # Channels where question-like messages are answered unasked, with the stricter threshold.
+    auto_answer_channel_ids: list[int] = Field(default_factory=list)
+    # How long an unasked answer waits, so a person who replies first keeps the conversation.
+    auto_answer_delay_seconds: float = Field(default=10.0, ge=0, le=600)
+
+    # Sharding: all empty for one connection; sharded=true alone lets Discord pick the count.
+    sharded: bool = False
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
 
@@ -55,6 +65,23 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError(f"unknown log level {value!r}")
         return level
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _ids_within_count(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if value is None:
+            return None
+        count = info.data.get("shard_count")
+        if count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT as well")
+        if not value or any(not 0 <= shard < count for shard in value):
+            raise ValueError(f"every shard id must be between 0 and {count - 1}")
+        return value
+
+    @property
+    def uses_sharding(self) -> bool:
+        """True when the bot should run as an AutoShardedBot."""
+        return self.sharded or self.shard_count is not None
 
     @field_validator("discord_token", mode="before")
     @classmethod

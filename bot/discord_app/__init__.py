@@ -1,0 +1,1 @@
+"""The Discord skin: translate events into engine calls and engine results into messages."""

@@ -1,0 +1,103 @@
+"""The bot: discord.py's Bot with the engine, settings and citebot's cogs plugged in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.discord_app.cooldown import AnswerCooldown
+from bot.discord_app.errors import CitebotTree
+from bot.discord_app.holder import EngineHolder
+from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.sync import sync_commands
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CogFactory = Callable[["CiteBot"], commands.Cog]
+
+
+def build_intents(settings: Settings) -> discord.Intents:
+    """Ask for guilds and guild messages, plus message content when the settings allow it."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = settings.message_content_intent
+    return intents
+
+
+class CiteBot(commands.Bot):
+    """citebot on Discord: answers from the engine in ``holder``, configured by ``settings``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        holder: EngineHolder,
+        *,
+        extra_cogs: Sequence[CogFactory] = (),
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=build_intents(settings),
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=CitebotTree,
+            chunk_guilds_at_startup=False,
+            **options,
+        )
+        self.settings = settings
+        self.holder = holder
+        self.cooldown = AnswerCooldown(settings.cooldown_rate, settings.cooldown_per_seconds)
+        self.extra_cogs = tuple(extra_cogs)
+
+    async def setup_hook(self) -> None:
+        """Load the cogs, then sync commands (here, not in on_ready, which runs on reconnects)."""
+        from bot.discord_app.cogs import DEFAULT_COGS  # the cogs import this module
+
+        for factory in (*DEFAULT_COGS, *self.extra_cogs):
+            await self.add_cog(factory(self))
+        if self.application_id is None:
+            log.warning("No application id known; commands were not synced")
+            return
+        try:
+            await sync_commands(self.tree, self.settings, self.application_id)
+        except discord.HTTPException as error:
+            # The bot still answers mentions; slash commands keep their last synced shape.
+            log.error("Command sync failed (%s); continuing with the last synced commands", error)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Do nothing here: citebot has no prefix commands, and its cogs listen for messages."""
+
+    async def on_ready(self) -> None:
+        """Log who we are and what we serve."""
+        log.info(
+            "Logged in as %s (id %s) in %d guilds, knowledge version %s",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+            self.holder.engine.version,
+        )
+
+
+class ShardedCiteBot(CiteBot, commands.AutoShardedBot):
+    """citebot on Discord's own sharding, for bots in many guilds."""
+
+
+def create_bot(
+    settings: Settings, holder: EngineHolder, *, extra_cogs: Sequence[CogFactory] = ()
+) -> CiteBot:
+    """Build the bot, sharded when the settings ask for it."""
+    if not settings.uses_sharding:
+        return CiteBot(settings, holder, extra_cogs=extra_cogs)
+    return ShardedCiteBot(
+        settings,
+        holder,
+        extra_cogs=extra_cogs,
+        shard_count=settings.shard_count,
+        shard_ids=settings.shard_ids,
+    )

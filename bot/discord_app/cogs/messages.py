@@ -1,0 +1,152 @@
+"""Answers in channels: mentions, replies to citebot, and optional auto-answer channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from bot.discord_app.embeds import answer_embed
+from bot.discord_app.questions import clean_question, looks_like_question
+from bot.discord_app.replies import EMPTY_MESSAGE, NO_MENTIONS, miss_message, retry_message
+from bot.discord_app.views import SuggestionsView
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CiteBot
+
+log = logging.getLogger(__name__)
+
+# Questions waiting out the auto-answer delay; beyond this many, new ones are left alone.
+MAX_WAITING = 500
+# A cooldown notice in a channel tidies itself away after at most this long.
+NOTICE_SECONDS = 30.0
+CONVERSATION = (discord.MessageType.default, discord.MessageType.reply)
+
+
+class ChannelAnswers(commands.Cog):
+    """Answer messages that ask citebot, and question-like ones in auto-answer channels."""
+
+    def __init__(self, bot: CiteBot) -> None:
+        self.bot = bot
+        self.holder = bot.holder
+        self.auto_channels = frozenset(bot.settings.auto_answer_channel_ids)
+        self.delay = bot.settings.auto_answer_delay_seconds
+        # Question message id -> True once a person replied to it or it was deleted.
+        self._waiting: dict[int, bool] = {}
+
+    async def cog_load(self) -> None:
+        """Warn when auto-answer channels are set but cannot work."""
+        if self.auto_channels and not self.bot.intents.message_content:
+            log.warning(
+                "AUTO_ANSWER_CHANNEL_IDS is set but MESSAGE_CONTENT_INTENT is off: without the "
+                "message content intent those channels get no answers (mentions still work)"
+            )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Route a new message: answer it if it asks us, else maybe auto-answer it."""
+        if message.author.bot or message.webhook_id or message.type not in CONVERSATION:
+            return  # bots (ourselves included), webhooks and system messages
+        self._note_reply(message)
+        if self._addressed(message):
+            await self._answer_addressed(message)
+        elif self._auto_candidate(message):
+            await self._answer_unasked(message)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """Drop a waiting auto-answer when its question is deleted."""
+        if payload.message_id in self._waiting:
+            self._waiting[payload.message_id] = True
+
+    def _note_reply(self, message: discord.Message) -> None:
+        reference = message.reference
+        if reference is not None and reference.message_id in self._waiting:
+            self._waiting[reference.message_id] = True
+
+    def _addressed(self, message: discord.Message) -> bool:
+        me = self.bot.user
+        if me is None:
+            return False
+        if any(user.id == me.id for user in message.mentions):
+            return True
+        own_role = message.guild.self_role if message.guild is not None else None
+        if own_role is not None and own_role in message.role_mentions:
+            return True
+        replied = _replied_message(message)
+        return replied is not None and replied.author.id == me.id
+
+    def _auto_candidate(self, message: discord.Message) -> bool:
+        channel = message.channel
+        in_auto = channel.id in self.auto_channels or (
+            getattr(channel, "parent_id", None) in self.auto_channels
+        )
+        # A reply or a mention of someone is a conversation between people: not ours to join.
+        return (
+            in_auto
+            and message.reference is None
+            and not message.mentions
+            and looks_like_question(message.content)
+        )
+
+    async def _answer_addressed(self, message: discord.Message) -> None:
+        question = clean_question(message.content)
+        replied = _replied_message(message)
+        if not question and replied is not None and not replied.author.bot:
+            question = clean_question(replied.content)  # "@citebot" under someone's question
+        if not question:
+            await _reply(message, content=EMPTY_MESSAGE)
+            return
+        retry_after = self.bot.cooldown.hit(message.author.id)
+        if retry_after is not None:
+            delete_after = min(retry_after, NOTICE_SECONDS)
+            await _reply(message, content=retry_message(retry_after), delete_after=delete_after)
+            return
+        engine = self.holder.engine
+        result = engine.ask(question)
+        if result.entry is not None:
+            await _reply(message, embed=answer_embed(result.entry, engine))
+        elif result.suggestions:
+            view = SuggestionsView(result.suggestions, self.holder)
+            view.message = await _reply(message, content=miss_message(question, result), view=view)
+        else:
+            await _reply(message, content=miss_message(question, result))
+
+    async def _answer_unasked(self, message: discord.Message) -> None:
+        engine = self.holder.engine
+        result = engine.ask(clean_question(message.content), strict=True)
+        if result.entry is None or len(self._waiting) >= MAX_WAITING:
+            return  # unsure, or flooded: stay quiet
+        self._waiting[message.id] = False
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            interrupted = self._waiting.pop(message.id, True)
+        if interrupted:
+            log.debug("Not auto-answering %s: someone replied or it was deleted", message.id)
+            return
+        if self.bot.cooldown.hit(message.author.id) is not None:
+            return
+        await _reply(message, embed=answer_embed(result.entry, engine))
+
+
+def _replied_message(message: discord.Message) -> discord.Message | None:
+    reference = message.reference
+    if reference is None:
+        return None
+    if isinstance(reference.resolved, discord.Message):
+        return reference.resolved
+    return reference.cached_message
+
+
+async def _reply(message: discord.Message, **kwargs: Any) -> discord.Message | None:
+    """Reply without pinging anyone; log and carry on if Discord refuses."""
+    try:
+        return await message.reply(allowed_mentions=NO_MENTIONS, **kwargs)
+    except discord.HTTPException as error:
+        log.warning("Could not reply in channel %s: %s", message.channel.id, error)
+        return None

@@ -1,0 +1,109 @@
+"""Engine results as Discord embeds, every piece trimmed to Discord's limits."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.discord_app import limits
+from bot.discord_app.limits import trim
+from bot.discord_app.pages import paginate
+from bot.discord_app.replies import safe_echo
+from bot.engine import Engine
+from bot.knowledge.model import CitedQuote, Entry, Source
+from bot.render.text import citation
+from bot.search.results import QuoteHit
+
+log = logging.getLogger(__name__)
+
+COLOUR = discord.Colour.blurple()
+MAX_QUOTES = 3
+TOPICS_PAGE = 1500
+
+
+def answer_embed(entry: Entry, engine: Engine) -> discord.Embed:
+    """Render an answer: the short answer, up to three cited quotes, a traceable footer."""
+    source = engine.knowledge.sources.get(entry.source_id)
+    embed = discord.Embed(
+        title=trim(entry.question, limits.EMBED_TITLE),
+        description=trim(entry.answer, limits.EMBED_DESCRIPTION),
+        colour=COLOUR,
+        url=source.url if source is not None and source.url else None,
+    )
+    for quote in entry.quotes[:MAX_QUOTES]:
+        _add_quote(embed, engine, quote.text, quote)
+    footer = [source.title, source.author] if source is not None else [entry.source_id]
+    footer += [f"entry {entry.id}", f"knowledge {engine.version}"]
+    embed.set_footer(text=trim(" · ".join(footer), limits.EMBED_FOOTER))
+    return fit(embed)
+
+
+def quotes_embed(term: str, hits: list[QuoteHit], engine: Engine) -> discord.Embed:
+    """Render quote-search hits, best first, each with its paragraph number."""
+    embed = discord.Embed(
+        title=trim(f"The article on “{safe_echo(term)}”", limits.EMBED_TITLE), colour=COLOUR
+    )
+    for hit in hits[: limits.EMBED_FIELDS]:
+        _add_quote(embed, engine, hit.text, hit)
+    embed.set_footer(text=f"knowledge {engine.version}")
+    return fit(embed)
+
+
+def _add_quote(
+    embed: discord.Embed, engine: Engine, text: str, where: CitedQuote | QuoteHit
+) -> None:
+    name = citation(engine.knowledge, where.source_id, where.paragraph)
+    value = limits.block_quote(discord.utils.escape_markdown(text), limits.EMBED_FIELD_VALUE)
+    embed.add_field(name=trim(name, limits.EMBED_FIELD_NAME), value=value, inline=False)
+
+
+def source_embed(source: Source, engine: Engine) -> discord.Embed:
+    """Render one source's metadata."""
+    embed = discord.Embed(
+        title=trim(source.title, limits.EMBED_TITLE),
+        description=trim(source.author_bio, limits.EMBED_DESCRIPTION) or None,
+        url=source.url or None,
+        colour=COLOUR,
+    )
+    details = {
+        "Author": source.author,
+        "Publication": source.publication,
+        "Section": source.section,
+        "Date": source.date,
+        "Paragraphs": str(len(source.paragraphs)),
+    }
+    for name, value in details.items():
+        if value:
+            embed.add_field(name=name, value=trim(value, limits.EMBED_FIELD_VALUE))
+    embed.set_footer(text=f"source {source.id} · knowledge {engine.version}")
+    return fit(embed)
+
+
+def topic_pages(engine: Engine) -> list[discord.Embed]:
+    """Render every topic and its questions as pages of one embed each."""
+    blocks = [
+        f"**{discord.utils.escape_markdown(topic)}**\n"
+        + "\n".join(f"• {entry.question}" for entry in entries)
+        for topic, entries in engine.knowledge.topics.items()
+    ]
+    texts = paginate(blocks, TOPICS_PAGE) or ["The knowledge base is empty."]
+    count = len(engine.knowledge.entries)
+    pages = []
+    for number, text in enumerate(texts, start=1):
+        embed = discord.Embed(title="What I can answer", description=text, colour=COLOUR)
+        embed.set_footer(
+            text=f"Page {number}/{len(texts)} · {count} questions · knowledge {engine.version}"
+        )
+        pages.append(embed)
+    return pages
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Shrink the description, then drop trailing fields, until the embed fits 6,000."""
+    excess = len(embed) - limits.EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = trim(embed.description, max(len(embed.description) - excess, 0))
+    while len(embed) > limits.EMBED_TOTAL and embed.fields:
+        embed.remove_field(-1)
+    return embed

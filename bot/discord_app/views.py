@@ -1,0 +1,110 @@
+"""Buttons: "did you mean" suggestions and paging through long listings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from bot.discord_app import limits
+from bot.discord_app.embeds import answer_embed
+from bot.discord_app.errors import handle_interaction_error
+from bot.discord_app.holder import EngineHolder
+from bot.discord_app.replies import NO_MENTIONS, reply_privately
+from bot.knowledge.model import Entry
+
+log = logging.getLogger(__name__)
+
+GONE = "That entry is no longer in the knowledge base; ask again to get the current answer."
+
+
+class CitebotView(discord.ui.View):
+    """A view that reports errors through the one handler and drops its buttons on timeout."""
+
+    message: discord.Message | None = None
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        """Route button failures to the same handler as commands."""
+        await handle_interaction_error(interaction, error)
+
+    async def on_timeout(self) -> None:
+        """Remove the expired buttons so nobody clicks a dead one."""
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=None, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.debug("Could not remove expired buttons from message %s", self.message.id)
+
+
+class SuggestionsView(CitebotView):
+    """One button per suggested entry; clicking one answers it publicly."""
+
+    def __init__(self, entries: Sequence[Entry], holder: EngineHolder) -> None:
+        super().__init__(timeout=180)
+        self.holder = holder
+        for entry in entries[:3]:
+            button: discord.ui.Button[CitebotView] = discord.ui.Button(
+                label=limits.trim(entry.question, limits.BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+            )
+            button.callback = self._answerer(entry.id)  # type: ignore[method-assign]
+            self.add_item(button)
+
+    def _answerer(self, entry_id: str) -> Any:
+        async def answer(interaction: discord.Interaction[Any]) -> None:
+            engine = self.holder.engine
+            entry = engine.knowledge.entry(entry_id)
+            if entry is None:
+                await reply_privately(interaction, GONE)
+                return
+            self.stop()
+            note = f"Answered: {limits.trim(entry.question, limits.BUTTON_LABEL)}"
+            await interaction.response.edit_message(content=note, view=None)
+            await interaction.followup.send(
+                embed=answer_embed(entry, engine), allowed_mentions=NO_MENTIONS
+            )
+
+        return answer
+
+
+class PagesView(CitebotView):
+    """Previous / next buttons over a list of embeds, for the person who asked."""
+
+    def __init__(self, pages: Sequence[discord.Embed], owner_id: int) -> None:
+        super().__init__(timeout=300)
+        self.pages = list(pages)
+        self.owner_id = owner_id
+        self.index = 0
+        self._sync_buttons()
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Let only the person who asked turn the pages."""
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[PagesView]
+    ) -> None:
+        """Show the previous page."""
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[PagesView]
+    ) -> None:
+        """Show the next page."""
+        await self._show(interaction, self.index + 1)
+
+    async def _show(self, interaction: discord.Interaction[Any], index: int) -> None:
+        self.index = max(0, min(index, len(self.pages) - 1))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1

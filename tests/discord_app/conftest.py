@@ -1,0 +1,120 @@
+"""Fixtures for driving the real bot through SimCord's simulated Discord."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import simcord
+
+from bot.discord_app.client import CiteBot, create_bot
+from bot.discord_app.holder import EngineHolder
+from bot.engine import Engine
+from bot.knowledge.model import Entry
+from bot.search.results import AskResult
+from bot.settings import Settings
+
+NO_PINGS = {"parse": []}
+EPHEMERAL = 64
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Build settings for a test bot, ignoring the developer's .env and environment."""
+    values: dict[str, Any] = {
+        "discord_token": None,
+        "discord_guild_id": None,
+        "data_dir": data_dir,
+        "auto_answer_channel_ids": [],
+        "auto_answer_delay_seconds": 10.0,
+        "message_content_intent": True,
+        "sharded": False,
+        "shard_count": None,
+        "shard_ids": None,
+        "cooldown_rate": 50,
+        "cooldown_per_seconds": 60.0,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+BotFactory = Callable[..., CiteBot]
+
+
+@pytest.fixture
+def make_bot(engine: Engine, tmp_path: Path) -> BotFactory:
+    """Return a factory for bots over the real knowledge base; keyword args are settings."""
+
+    def make(**overrides: Any) -> CiteBot:
+        return create_bot(make_settings(tmp_path / "data", **overrides), EngineHolder(engine))
+
+    return make
+
+
+@pytest.fixture
+def simcord_bot(make_bot: BotFactory) -> CiteBot:
+    """The bot SimCord's ``simcord_env`` fixture runs."""
+    return make_bot()
+
+
+@dataclass
+class World:
+    """A guild with a #general channel, two members and the running environment."""
+
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    alice: simcord.MemberActor
+    bob: simcord.MemberActor
+
+    @property
+    def bot_mention(self) -> str:
+        """How a member's client writes a mention of the bot."""
+        user = self.env.bot.user
+        assert user is not None
+        return f"<@{user.id}>"
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env) -> World:
+    """Arrange a server for the bot to answer in."""
+    guild = simcord_env.create_guild("Readers")
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    return World(simcord_env, guild, channel, alice, bob)
+
+
+def requests_to(env: simcord.Env, method: str, fragment: str) -> list[simcord.HttpLogEntry]:
+    """Return the REST calls the bot made whose path contains ``fragment``."""
+    return [r for r in env.http_requests if r.method == method and fragment in r.path]
+
+
+def last_callback(env: simcord.Env) -> dict[str, Any]:
+    """Return the JSON body of the bot's last interaction response."""
+    calls = requests_to(env, "POST", "/callback")
+    assert calls, "the bot never responded to an interaction"
+    body = calls[-1].json
+    assert isinstance(body, dict)
+    return body
+
+
+def answered(engine: Engine) -> tuple[str, Entry]:
+    """Return a question the engine answers outright, and its entry (from the live knowledge)."""
+    for entry in engine.knowledge.entries:
+        if engine.ask(entry.question).entry == entry:
+            return entry.question, entry
+    pytest.fail("no entry in knowledge/ answers its own question")
+
+
+def ambiguous(engine: Engine) -> tuple[str, AskResult]:
+    """Return a question the engine meets with "did you mean" suggestions."""
+    words = {keyword for entry in engine.knowledge.entries for keyword in entry.keywords}
+    words |= {word for entry in engine.knowledge.entries for word in entry.question.split()}
+    for word in sorted(words):
+        result = engine.ask(word)
+        if len(result.suggestions) >= 2:
+            return word, result
+    pytest.fail("no keyword of knowledge/ gets suggestions")
