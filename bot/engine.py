@@ -21,7 +21,7 @@ class Engine:
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
         self.knowledge = knowledge
-        self._matcher = Matcher(knowledge.entries)
+        self._matcher = Matcher(knowledge.entries, synonyms=knowledge.synonyms)
         keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
         self._quotes = QuoteFinder(knowledge.sources.values(), extra_terms=keywords)
 

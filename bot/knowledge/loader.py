@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 SOURCES_DIR = "sources"
 QA_DIR = "qa"
 REGRESSIONS_FILE = "tests.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 # Discord embeds allow 4,096 characters of description, but an answer is a sentence or two: 600
@@ -78,6 +79,7 @@ ENTRY_FIELDS = {
     "source": False,
 }
 REGRESSION_FILE_FIELDS = {"cases": True}
+SYNONYM_FILE_FIELDS = {"synonyms": True}
 REGRESSION_FIELDS = {"question": True, "expect": True}
 
 
@@ -543,6 +545,54 @@ def _load_regressions(
     return cases
 
 
+def _load_synonyms(
+    directory: Path, problems: list[Problem], hasher: hashlib._Hash
+) -> dict[str, tuple[str, ...]]:
+    """Load the moderators' synonym groups (article word -> words members use), if present."""
+    path = directory / SYNONYMS_FILE
+    if not path.exists():
+        return {}
+    node, out = _read_mapping(path, directory, problems, hasher)
+    if node is None:
+        return {}
+    groups_node = _fields(node, SYNONYM_FILE_FIELDS, out).get("synonyms")
+    groups: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    if groups_node is not None and not isinstance(groups_node, yaml.MappingNode):
+        out.add(
+            "must map each article word to a list of words", line_of(groups_node), field="synonyms"
+        )
+    elif groups_node is not None:
+        for duplicate in duplicate_keys(groups_node):
+            out.add(
+                f"duplicate key (first on line {duplicate.first_line}); keep one",
+                duplicate.line,
+                field=f"synonyms.{duplicate.key}",
+            )
+        for key_node, value_node in groups_node.value:
+            word = _text(key_node, out, "synonyms")
+            if word is None:
+                continue
+            name = f"synonyms.{word}"
+            variants = _text_list(value_node, out, name)
+            if variants is None:
+                continue
+            for variant, line in [(word, line_of(key_node)), *variants]:
+                if len(normalize(variant).split()) != 1:
+                    out.add(f"{variant!r} must be a single word", line, field=name)
+                elif normalize(variant) in owner and owner[normalize(variant)] != word:
+                    out.add(
+                        f"{variant!r} is already a synonym of {owner[normalize(variant)]!r}",
+                        line,
+                        field=name,
+                    )
+                else:
+                    owner[normalize(variant)] = word
+            groups[word] = tuple(variant for variant, _ in variants)
+    problems.extend(out.problems)
+    return groups
+
+
 def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
     directory = Path(directory).resolve()
@@ -553,6 +603,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
     sources = _load_sources(directory, problems, hasher)
     entries = _load_qa(directory, sources, problems, hasher)
     regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher)
+    synonyms = _load_synonyms(directory, problems, hasher)
     if problems:
         raise KnowledgeError(problems)
     topics: dict[str, list[Entry]] = {}
@@ -566,6 +617,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
         loaded_at=(now or (lambda: datetime.now(UTC)))(),
         regressions=tuple(regressions),
         topics={name: tuple(group) for name, group in topics.items()},
+        synonyms=synonyms,
     )
     log.info(
         "loaded knowledge %s: %d entries, %d sources",

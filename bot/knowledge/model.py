@@ -126,6 +126,7 @@ class KnowledgeBase:
     loaded_at: datetime
     regressions: tuple[RegressionCase, ...] = ()
     topics: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word -> variants
 
     def entry(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""

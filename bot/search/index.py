@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,20 +21,44 @@ from bot.search.vocabulary import SHORTHAND, STOPWORDS, stem
 TYPO_CUTOFF = 84
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
+# Chosen with tests/eval/tune.py on the dev questions.
+UNKNOWN_WORD_WEIGHT = 0.75
+# At most this many typo neighbours per word (a word rarely has more than two plausible ones).
+MAX_TYPO_TERMS = 3
+# Words sharing their first 7 letters are forms of one word ("strategy", "strategic");
+# they count at this similarity. Shorter shared prefixes ("nation", "national") are too loose.
+SHARED_STEM_LENGTH = 7
+SHARED_STEM_SIMILARITY = 0.85
 # Postings longer than this are only used to add to candidates that rarer words found.
 MAX_POSTINGS_OPENED = 2000
 # A word that appears only in an entry's answer or quotes counts this much of a phrasing word.
 BODY_WORD_WEIGHT = 0.6
 
 
-def content_terms(normalized: str) -> list[str]:
-    """Return the stemmed topic words of normalised text, shorthand expanded, stopwords dropped."""
+def content_terms(normalized: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
+    """Return the stemmed topic words of normalised text.
+
+    Shorthand is expanded, stopwords dropped, and each word mapped through ``synonyms``
+    (stemmed variant -> stemmed article word) so "hate" and "opposes" meet as "oppos".
+    """
+    synonyms = synonyms or {}
     terms: list[str] = []
     for token in normalized.split():
         for word in SHORTHAND.get(token, token).split():
             if word not in STOPWORDS:
-                terms.append(stem(word))
+                stemmed = stem(word)
+                terms.append(synonyms.get(stemmed, stemmed))
     return terms
+
+
+def stemmed_synonyms(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Turn moderator synonym groups (article word -> variants) into stemmed variant -> word."""
+    table: dict[str, str] = {}
+    for word, variants in groups.items():
+        for variant in variants:
+            for token in normalize(variant).split():
+                table[stem(token)] = stem(normalize(word))
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,27 +74,34 @@ class IndexedEntry:
 
 @dataclass(frozen=True, slots=True)
 class TermMatch:
-    """A question word mapped onto the index vocabulary (or not: ``term`` is None)."""
+    """A question word and the vocabulary terms it may mean, closest first (none: unknown)."""
 
     word: str
-    term: str | None
-    similarity: float  # 0-1
+    terms: tuple[tuple[str, float], ...]  # (term, similarity 0-1)
+
+    @property
+    def known(self) -> bool:
+        """True when the word maps onto at least one vocabulary term."""
+        return bool(self.terms)
 
 
 class EntryIndex:
     """Inverted index from topic words to entries, with IDF weights and typo-tolerant lookup."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(
+        self, entries: Iterable[Entry], synonyms: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
+        self.synonyms = stemmed_synonyms(synonyms or {})
         self.items: list[IndexedEntry] = []
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(entries):
             phrasings = tuple(
                 dict.fromkeys(p for p in map(normalize, (*entry.phrasings, *entry.keywords)) if p)
             )
-            terms_by_phrasing = tuple(frozenset(content_terms(p)) for p in phrasings)
+            terms_by_phrasing = tuple(frozenset(self.terms(p)) for p in phrasings)
             phrasing_terms = frozenset().union(*terms_by_phrasing)
             body_text = " ".join((entry.answer, *(q.text for q in entry.quotes)))
-            body_terms = frozenset(content_terms(normalize(body_text))) - phrasing_terms
+            body_terms = frozenset(self.terms(normalize(body_text))) - phrasing_terms
             self.items.append(
                 IndexedEntry(entry, phrasings, terms_by_phrasing, phrasing_terms, body_terms)
             )
@@ -86,37 +117,62 @@ class EntryIndex:
             for t, p in postings.items()
         }
         count = max(len(self.items), 1)
-        # Smoothed IDF; a word the index has never seen weighs like one seen in half an entry.
+        # Smoothed IDF. A word nobody wrote down weighs a fixed share of the rarest word's weight:
+        # it may be the real subject ("net worth") or just chat ("buddies").
         self.idf = {t: math.log(1 + count / len(p)) for t, p in self.postings.items()}
-        self.unknown_idf = math.log(1 + count / 0.5)
+        self.unknown_idf = UNKNOWN_WORD_WEIGHT * math.log(1 + count)
         # Typo candidates are looked up by (first letter, length) and (last letter, length):
         # one slip leaves at least one end intact, and this keeps lookups far below a full scan.
         self._by_ends: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
         for term in self.postings:
             self._by_ends[term[0], len(term)].append(term)
             self._by_ends[term[-1] + "$", len(term)].append(term)
+        self._by_prefix: defaultdict[str, list[str]] = defaultdict(list)
+        for term in self.postings:
+            if len(term) >= SHARED_STEM_LENGTH:
+                self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
         self.lookup = lru_cache(maxsize=4096)(self._lookup)
 
+    def terms(self, normalized: str) -> list[str]:
+        """Return the topic words of normalised text, with this index's synonyms applied."""
+        return content_terms(normalized, self.synonyms)
+
     def _lookup(self, word: str) -> TermMatch:
-        """Map one question word onto the vocabulary: exactly, or as a likely typo."""
+        """Map one question word onto the vocabulary: itself, likely typos, and close forms.
+
+        A known word keeps its typo neighbours too: moderators list misspellings as alternates
+        ("gatilof"), and a question using one must still count for the correctly spelt phrasing.
+        """
+        found: dict[str, float] = {}
         if word in self.postings:
-            return TermMatch(word, word, 1.0)
-        if len(word) < MIN_TYPO_LENGTH or not word.isalpha():
-            return TermMatch(word, None, 0.0)
-        nearby: list[str] = []
-        for length in range(len(word) - 2, len(word) + 3):
-            nearby.extend(self._by_ends.get((word[0], length), ()))
-            nearby.extend(self._by_ends.get((word[-1] + "$", length), ()))
-        best = process.extractOne(
-            word, nearby, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
-        )
-        if best is None:
-            return TermMatch(word, None, 0.0)
-        return TermMatch(word, best[0], best[1] / 100)
+            found[word] = 1.0
+        if len(word) >= MIN_TYPO_LENGTH and word.isalpha():
+            nearby: set[str] = set()
+            for length in range(len(word) - 2, len(word) + 3):
+                nearby.update(self._by_ends.get((word[0], length), ()))
+                nearby.update(self._by_ends.get((word[-1] + "$", length), ()))
+            nearby.discard(word)
+            for term, score, _ in process.extract(
+                word,
+                list(nearby),
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=TYPO_CUTOFF,
+                limit=MAX_TYPO_TERMS,
+            ):
+                found[term] = score / 100
+            if len(word) >= SHARED_STEM_LENGTH:
+                # "strategy" and "strategic": the same stem, a different ending.
+                for term in self._by_prefix.get(word[:SHARED_STEM_LENGTH], ()):
+                    found.setdefault(term, SHARED_STEM_SIMILARITY)
+        ranked = sorted(found.items(), key=lambda pair: pair[1], reverse=True)
+        return TermMatch(word, tuple(ranked))
 
     def weight(self, match: TermMatch) -> float:
-        """How much a question word matters: rarer words matter more; unknown words most."""
-        return self.idf[match.term] if match.term is not None else self.unknown_idf
+        """How much a question word matters: rarer words more; words nobody wrote down most."""
+        if not match.terms:
+            return self.unknown_idf
+        return self.idf[match.terms[0][0]]
 
     def shortlist(self, matches: Sequence[TermMatch], limit: int) -> list[tuple[int, float]]:
         """Return up to ``limit`` (entry position, coverage 0-1) pairs, best coverage first.
@@ -128,26 +184,28 @@ class EntryIndex:
             return []
         scores: dict[int, float] = {}
         known = sorted(
-            (m for m in matches if m.term is not None),
-            key=lambda m: len(self.postings[str(m.term)]),
+            (m for m in matches if m.known), key=lambda m: len(self.postings[m.terms[0][0]])
         )
         for match in known:
-            term = str(match.term)
-            weight = self.weight(match) * match.similarity
-            for postings, share in (
-                (self.strong[term], weight),
-                (self.weak[term], weight * BODY_WORD_WEIGHT),
-            ):
-                if len(self.postings[term]) > MAX_POSTINGS_OPENED and scores:
-                    # A very common word only adds to entries that rarer words already found:
-                    # opening its postings would cost a scan of most of a large index.
-                    members = set(postings)
-                    for position in scores:
-                        if position in members:
-                            scores[position] += share
-                    continue
-                get = scores.get
-                for position in postings:
-                    scores[position] = get(position, 0.0) + share
+            weight = self.weight(match)
+            best: dict[int, float] = {}
+            for term, similarity in match.terms:
+                common = len(self.postings[term]) > MAX_POSTINGS_OPENED and bool(scores)
+                for postings, share in (
+                    (self.strong[term], weight * similarity),
+                    (self.weak[term], weight * similarity * BODY_WORD_WEIGHT),
+                ):
+                    if common:
+                        # A very common word only adds to entries that rarer words already
+                        # found: opening its postings would scan most of a large index.
+                        members = set(postings)
+                        positions: Iterable[int] = (p for p in scores if p in members)
+                    else:
+                        positions = postings
+                    for position in positions:
+                        if share > best.get(position, 0.0):
+                            best[position] = share
+            for position, share in best.items():
+                scores[position] = scores.get(position, 0.0) + share
         ranked = heapq.nlargest(limit, scores.items(), key=lambda pair: pair[1])
         return [(position, score / total) for position, score in ranked]

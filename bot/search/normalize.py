@@ -14,7 +14,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
 # "3645km" -> "3645 km", but "g8" stays one token.
-_NUMBER_UNIT = re.compile(r"(?<=\d)(?=[a-z]{2,}\b)")
+_NUMBER_UNIT = re.compile(r"(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[a-z]{2,}\b)")
 _NON_WORD = re.compile(r"[^\w$%]+")
 _UNDERSCORE = re.compile(r"_+")
 

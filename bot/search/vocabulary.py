@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 # Function words, question words and chat filler: they say how someone asks, not what about.
 STOPWORDS = frozenset(
     """
@@ -21,12 +23,39 @@ STOPWORDS = frozenset(
     whos whose why will with wondering would wouldnt ya yeah yes yet yo you your
     article piece text story op ed bot citebot hey hi hello question
     """.split()
+) | frozenset(
+    # Conversation and question framing: how people talk around a question on Discord.
+    """
+    alright anybody anyway anyways apparently basically bit bunch confused confusing cool dumb
+    everybody everyone folks guess guy guys honestly lot lots nah nope part parts people person
+    pretty seriously somebody someone sorry stuff super supposed suppose supposedly totally wait
+    whole wonder wondered wondering yep yeah yah bruh dude man ppl pls idk imo imho btw fyi omg
+    wtf lmk rn tho though also anyway even ever got gotten keep keeps kept literally mostly
+    maybe probably seem seemed seems sound sounds spell figure find found point points bits
+    huge little lots
+    again actual actually already always basically detail details exact explain fill happen
+    happened happening hmm interested interesting learn look looking make made means matter
+    mind question questions quote quotes remember summary tell told thing things try trying
+    understand use used wanted word words work yall
+    """.split()
+)
+
+# Question and function words that people often mistype; an unknown word one slip away from
+# one of these ("hwo", "teh", "wher", "dose") is that word, not a topic.
+TYPO_PRONE = frozenset(
+    "about does did how the this that what when where which who whom whose why with"
+    " whats wheres thats there their they is are was were".split()
 )
 
 # Words Discord users type for words the article uses. Kept small: knowledge files carry the
 # rest as alternates, where moderators can see and edit them.
 SHORTHAND = {
     "abt": "about",
+    "w": "with",
+    "y": "why",
+    "rite": "right",
+    "2nd": "second",
+    "1st": "first",
     "wat": "what",
     "wut": "what",
     "wht": "what",
@@ -68,3 +97,14 @@ def stem(token: str) -> str:
             break
     # "oppose", "opposes" and "opposed" all end as "oppos".
     return token[:-1] if token.endswith("e") and len(token) > 4 else token
+
+
+def is_mistyped_function_word(word: str) -> bool:
+    """True for "hwo", "teh", "wher": one slip (a swap counts as one) from a question word."""
+    if len(word) < 3:
+        return False
+    return any(
+        candidate[0] == word[0]
+        and DamerauLevenshtein.distance(word, candidate, score_cutoff=1) <= 1
+        for candidate in TYPO_PRONE
+    )

@@ -1,0 +1,117 @@
+"""Search score weights and thresholds on the dev set; prints the best settings found.
+
+Usage: python -m tests.eval.tune
+
+Only tests/eval/dev.yaml is used: the held-out questions.yaml must stay unseen by tuning, so the
+numbers it gives in the README are honest. The search is a plain grid; each setting is scored by
+correct answers, with wrong answers and answered off-topic questions counted five times against.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import yaml
+
+import bot.search.matcher as matcher_module
+from bot.engine import load_engine
+from bot.search.matcher import DEFAULT, Thresholds, decide
+from bot.search.normalize import normalize
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+from tests.eval.evaluate import SETS, _fold
+
+WEIGHTS = [
+    (0.45, 0.35, 0.20),
+    (0.4, 0.4, 0.2),
+    (0.5, 0.3, 0.2),
+    (0.35, 0.35, 0.3),
+    (0.3, 0.5, 0.2),
+    (0.4, 0.3, 0.3),
+    (0.5, 0.4, 0.1),
+]
+UNKNOWN = [1.0, 0.75, 0.5]
+GRID = {
+    "answer": [56.0, 60.0, 64.0, 68.0],
+    "margin": [2.0, 4.0, 6.0, 8.0],
+    "coverage": [0.4, 0.5, 0.55, 0.6, 0.65],
+    "known": [0.5, 0.6, 0.7, 0.8],
+    "long_coverage": [0.2, 0.3, 0.4],
+    "long_known": [0.4, 0.6],
+}
+
+
+@dataclass
+class Case:
+    question: str
+    facts: list[str] | None  # None: off-topic
+
+
+def main() -> int:
+    engine = load_engine(DEFAULT_KNOWLEDGE_DIR)
+    matcher = engine._matcher
+    data = yaml.safe_load(SETS["dev"].read_text(encoding="utf-8"))
+    cases = [Case(i["q"], i["fact"]) for i in data["in_scope"]]
+    cases += [Case(i["q"], None) for i in data["off_topic"]]
+    results = []
+    base_unknown = matcher.index.unknown_idf
+    for unknown, weights in itertools.product(UNKNOWN, WEIGHTS):
+        matcher.index.unknown_idf = base_unknown * unknown
+        matcher_module.W_COVERAGE, matcher_module.W_PHRASE, matcher_module.W_PHRASING_COVERED = (
+            weights
+        )
+        prepared = []
+        for case in cases:
+            normalized = normalize(case.question)
+            matches, known = matcher.analyse(normalized)
+            if not normalized or not any(m.known for m in matches):
+                prepared.append((case, None, 0.0, normalized, 0))
+                continue
+            prepared.append(
+                (case, matcher.rank(normalized, matches), known, normalized, len(matches))
+            )
+        for values in itertools.product(*GRID.values()):
+            thresholds = replace(DEFAULT, **dict(zip(GRID, values, strict=True)))
+            correct = wrong = answered_off = 0
+            for case, scored, known, normalized, term_count in prepared:
+                if not scored:
+                    continue
+                result = decide(case.question, normalized, scored, known, term_count, thresholds)
+                if result.entry is None:
+                    continue
+                if case.facts is None:
+                    answered_off += 1
+                    continue
+                shown = _fold(" ".join((result.entry.answer, *(q.text for q in result.quotes))))
+                if any(_fold(fact) in shown for fact in case.facts):
+                    correct += 1
+                else:
+                    wrong += 1
+            objective = correct - 5 * wrong - 5 * answered_off
+            results.append(
+                (objective, correct, wrong, answered_off, (unknown, *weights), thresholds)
+            )
+    results.sort(key=lambda row: row[0], reverse=True)
+    in_scope = len(data["in_scope"])
+    print("Best setting for each number of mistakes (wrong + off-topic answered):")
+    frontier = {}
+    for row in results:
+        mistakes = row[2] + row[3]
+        if mistakes not in frontier or row[1] > frontier[mistakes][1]:
+            frontier[mistakes] = row
+    shown = [frontier[m] for m in sorted(frontier) if m <= 6]
+    print("Top settings by objective:")
+    for objective, correct, wrong, off, weights, thresholds in shown + results[:5]:
+        print(
+            f"{objective:4} correct {correct}/{in_scope} wrong {wrong} off-topic {off}  "
+            f"weights {weights}  {_brief(thresholds)}"
+        )
+    return 0
+
+
+def _brief(thresholds: Thresholds) -> str:
+    return " ".join(f"{name}={getattr(thresholds, name)}" for name in GRID)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
