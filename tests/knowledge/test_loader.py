@@ -216,3 +216,37 @@ def test_real_knowledge_base_is_valid() -> None:
 
     knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
     assert len(knowledge.entries) >= 60
+
+
+def test_synonyms_load_as_groups(knowledge_dir: KnowledgeDir) -> None:
+    synonyms = "synonyms:\n  oppose: [hate, mad]\n  border: [frontier]\n"
+    knowledge = load_knowledge(knowledge_dir(**{"synonyms.yaml": synonyms}))
+    assert knowledge.synonyms == {"oppose": ("hate", "mad"), "border": ("frontier",)}
+
+
+@pytest.mark.parametrize(
+    ("synonyms", "expected"),
+    [
+        (
+            "synonyms:\n  oppose: [hate]\n  dislike: [hate]\n",
+            "knowledge/synonyms.yaml:3: synonyms.dislike: 'hate' is already a synonym of 'oppose'",
+        ),
+        ("synonyms:\n  oppose: [really hate]\n", "'really hate' must be a single word"),
+        ("synonyms:\n  oppose: hate\n", "synonyms.oppose: must be a list"),
+        ("synonyms:\n  oppose: [no]\n", "YAML reads 'no' as a boolean"),
+        ("synonym:\n  oppose: [hate]\n", "synonym: unknown field; did you mean 'synonyms'?"),
+    ],
+)
+def test_synonym_problems_are_reported(
+    knowledge_dir: KnowledgeDir, synonyms: str, expected: str
+) -> None:
+    problems = problems_of(knowledge_dir(**{"synonyms.yaml": synonyms}))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_synonyms_let_members_use_their_own_words(knowledge_dir: KnowledgeDir) -> None:
+    from bot.engine import Engine
+
+    directory = knowledge_dir(**{"synonyms.yaml": "synonyms:\n  border: [frontier]\n"})
+    result = Engine(load_knowledge(directory)).ask("frontier length")
+    assert result.entry is not None and result.entry.id == "border-length"

@@ -9,11 +9,11 @@ from bot.knowledge.model import CitedQuote, Entry
 from bot.search.matcher import DEFAULT, STRICT, Matcher
 from bot.search.results import Outcome
 
-QUOTE = CitedQuote("x", "tiny", 1, 0, 1)
-
-
-def make_entry(entry_id: str, question: str, *alternates: str, answer: str = "An answer.") -> Entry:
-    return Entry(entry_id, question, answer, (QUOTE,), "tiny", alternates=alternates)
+def make_entry(
+    entry_id: str, question: str, *alternates: str, paragraph: int = 1, answer: str = "An answer."
+) -> Entry:
+    quote = CitedQuote("x", "tiny", paragraph, 0, 1)
+    return Entry(entry_id, question, answer, (quote,), "tiny", alternates=alternates)
 
 
 @pytest.mark.parametrize(
@@ -59,13 +59,24 @@ def test_near_misses_are_not_answered(engine: Engine, question: str) -> None:
 def test_two_equally_good_entries_give_suggestions_not_a_guess() -> None:
     matcher = Matcher(
         [
-            make_entry("pipeline-east", "Where does the eastern gas pipeline run?"),
-            make_entry("pipeline-west", "Where does the western gas pipeline run?"),
+            make_entry("pipeline-east", "Where does the eastern gas pipeline run?", paragraph=1),
+            make_entry("pipeline-west", "Where does the western gas pipeline run?", paragraph=2),
         ]
     )
     result = matcher.ask("gas pipeline")
     assert result.outcome is Outcome.SUGGESTIONS
     assert {entry.id for entry in result.suggestions} == {"pipeline-east", "pipeline-west"}
+
+
+def test_entries_citing_the_same_passage_are_not_rivals() -> None:
+    matcher = Matcher(
+        [
+            make_entry("pipeline-east", "Where does the eastern gas pipeline run?", paragraph=6),
+            make_entry("pipeline-deal", "What gas pipeline deal was signed?", paragraph=6),
+        ]
+    )
+    result = matcher.ask("gas pipeline")
+    assert result.outcome is Outcome.ANSWER
 
 
 def test_typo_in_a_rare_word_still_answers() -> None:
