@@ -123,10 +123,16 @@ class EntryIndex:
         self.unknown_idf = UNKNOWN_WORD_WEIGHT * math.log(1 + count)
         # Typo candidates are looked up by (first letter, length) and (last letter, length):
         # one slip leaves at least one end intact, and this keeps lookups far below a full scan.
+        # Spellings a typo may be aimed at: every term, and every synonym (which stands for its
+        # article word), so "publishd" still finds "published" -> "publication".
+        self._spellings = {term: term for term in self.postings}
+        for variant, word in self.synonyms.items():
+            if word in self.postings:
+                self._spellings.setdefault(variant, word)
         self._by_ends: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
-        for term in self.postings:
-            self._by_ends[term[0], len(term)].append(term)
-            self._by_ends[term[-1] + "$", len(term)].append(term)
+        for spelling in self._spellings:
+            self._by_ends[spelling[0], len(spelling)].append(spelling)
+            self._by_ends[spelling[-1] + "$", len(spelling)].append(spelling)
         self._by_prefix: defaultdict[str, list[str]] = defaultdict(list)
         for term in self.postings:
             if len(term) >= SHARED_STEM_LENGTH:
@@ -152,7 +158,7 @@ class EntryIndex:
                 nearby.update(self._by_ends.get((word[0], length), ()))
                 nearby.update(self._by_ends.get((word[-1] + "$", length), ()))
             nearby.discard(word)
-            for term, score, _ in process.extract(
+            for spelling, score, _ in process.extract(
                 word,
                 list(nearby),
                 scorer=fuzz.ratio,
@@ -160,7 +166,8 @@ class EntryIndex:
                 score_cutoff=TYPO_CUTOFF,
                 limit=MAX_TYPO_TERMS,
             ):
-                found[term] = score / 100
+                term = self._spellings[spelling]
+                found[term] = max(found.get(term, 0.0), score / 100)
             if len(word) >= SHARED_STEM_LENGTH:
                 # "strategy" and "strategic": the same stem, a different ending.
                 for term in self._by_prefix.get(word[:SHARED_STEM_LENGTH], ()):

@@ -42,9 +42,9 @@ STOPWORDS = frozenset(
 
 # Question and function words that people often mistype; an unknown word one slip away from
 # one of these ("hwo", "teh", "wher", "dose") is that word, not a topic.
-TYPO_PRONE = frozenset(
+_TYPO_PRONE_WORDS = (
     "about does did how the this that what when where which who whom whose why with"
-    " whats wheres thats there their they is are was were".split()
+    " whats wheres thats there their they is are was were article".split()
 )
 
 # Words Discord users type for words the article uses. Kept small: knowledge files carry the
@@ -56,6 +56,10 @@ SHORTHAND = {
     "rite": "right",
     "2nd": "second",
     "1st": "first",
+    "kilometres": "km",
+    "kilometers": "km",
+    "kms": "km",
+    "miles": "km",
     "wat": "what",
     "wut": "what",
     "wht": "what",
@@ -108,3 +112,7 @@ def is_mistyped_function_word(word: str) -> bool:
         and DamerauLevenshtein.distance(word, candidate, score_cutoff=1) <= 1
         for candidate in TYPO_PRONE
     )
+
+
+# Words reach the check stemmed ("artcle" arrives as "artcl"), so stems are listed too.
+TYPO_PRONE = frozenset(_TYPO_PRONE_WORDS) | frozenset(stem(word) for word in _TYPO_PRONE_WORDS)
