@@ -118,3 +118,12 @@ def ambiguous(engine: Engine) -> tuple[str, AskResult]:
         if len(result.suggestions) >= 2:
             return word, result
     pytest.fail("no keyword of knowledge/ gets suggestions")
+
+
+def sure_question(engine: Engine) -> tuple[str, str]:
+    """A question the strict threshold still answers, and the answer."""
+    for entry in engine.knowledge.entries:
+        question = f"{entry.question.rstrip('?')}?"
+        if engine.ask(question, strict=True).entry == entry:
+            return question, entry.answer
+    pytest.fail("no entry passes the strict threshold with its own question")

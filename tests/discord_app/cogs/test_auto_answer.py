@@ -8,7 +8,7 @@ import pytest
 import simcord
 
 from bot.engine import Engine
-from tests.discord_app.conftest import BotFactory, answered
+from tests.discord_app.conftest import BotFactory, answered, sure_question
 
 DELAY = 10.0
 
@@ -41,15 +41,6 @@ async def room(simcord_env: simcord.Env, make_bot: BotFactory) -> Room:
     alice = guild.add_member(simcord_env.create_user("alice"))
     bob = guild.add_member(simcord_env.create_user("bob"))
     return Room(simcord_env, auto, other, alice, bob)
-
-
-def sure_question(engine: Engine) -> tuple[str, str]:
-    """A question the strict threshold still answers, and the answer."""
-    for entry in engine.knowledge.entries:
-        question = f"{entry.question.rstrip('?')}?"
-        if engine.ask(question, strict=True).entry == entry:
-            return question, entry.answer
-    pytest.fail("no entry passes the strict threshold with its own question")
 
 
 async def test_a_clear_question_is_answered_after_the_delay(room: Room, engine: Engine) -> None:

@@ -1,0 +1,76 @@
+"""Run citebot on Discord until stopped; turn the failures a user can fix into one sentence."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+import aiohttp
+import discord
+
+from bot.discord_app.client import CiteBot, CogFactory, create_bot
+from bot.discord_app.holder import EngineHolder
+from bot.engine import Engine
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_NO_TOKEN = 0, 1, 2
+
+TOKEN_HELP = """\
+No DISCORD_TOKEN is set, so citebot cannot connect to Discord.
+To get one: open https://discord.com/developers/applications, create an application, open
+"Bot", press "Reset Token" and copy it into .env as DISCORD_TOKEN=... (see .env.example and
+the README's "Running on Discord")."""
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: put the bot token in the environment or .env "
+    '(see the README\'s "Running on Discord").'
+)
+BAD_TOKEN = (
+    "Discord rejected DISCORD_TOKEN: copy it again from your application's Bot page "
+    '("Reset Token") into .env.'
+)
+NO_INTENT = (
+    "Discord refused the Message Content intent: enable it under Bot > Privileged Gateway "
+    "Intents in the developer portal, or set MESSAGE_CONTENT_INTENT=false."
+)
+UNREACHABLE = "cannot reach Discord ({error}); check the network connection and try again."
+
+
+def run_bot(settings: Settings, engine: Engine, *, extra_cogs: Sequence[CogFactory] = ()) -> int:
+    """Connect to Discord and serve until stopped; return the process exit code.
+
+    Without a token, print one sentence and return EXIT_NO_TOKEN (2) before touching Discord.
+    """
+    if settings.discord_token is None:
+        print(f"citebot: {NO_TOKEN}", file=sys.stderr)
+        return EXIT_NO_TOKEN
+    level = logging.getLevelNamesMapping()[settings.log_level]
+    discord.utils.setup_logging(level=level, root=True)
+    bot = create_bot(settings, EngineHolder(engine), extra_cogs=extra_cogs)
+    try:
+        return asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
+    except KeyboardInterrupt:
+        log.info("Stopped by Ctrl-C")
+        return EXIT_OK
+
+
+async def serve(bot: CiteBot, token: str) -> int:
+    """Log in and stay connected until the bot closes; return the exit code."""
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        return _fail(BAD_TOKEN)
+    except discord.PrivilegedIntentsRequired:
+        return _fail(NO_INTENT)
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as error:
+        return _fail(UNREACHABLE.format(error=type(error).__name__))
+    return EXIT_OK
+
+
+def _fail(sentence: str) -> int:
+    print(f"citebot: {sentence}", file=sys.stderr)
+    return EXIT_FAILED

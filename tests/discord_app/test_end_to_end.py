@@ -1,0 +1,163 @@
+"""The bot's own start() over real sockets, against a fake Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.discord_app.runner import EXIT_OK, serve
+from bot.engine import Engine
+from tests.discord_app.conftest import NO_PINGS, BotFactory, answered
+from tests.discord_app.fake_discord import (
+    APP_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    GUILD_ID,
+    MEMBER_USER,
+    TOKEN,
+    FakeDiscord,
+    Recorded,
+    member,
+    message,
+)
+
+# Intents citebot asks for: GUILDS (1 << 0), GUILD_MESSAGES (1 << 9), MESSAGE_CONTENT (1 << 15).
+INTENTS = (1 << 0) | (1 << 9) | (1 << 15)
+# Port 9 (discard) on loopback: if a code path ignored our gateway, it fails here, not online.
+NOWHERE = yarl.URL("ws://127.0.0.1:9/")
+
+
+@pytest.fixture
+async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """Serve a fake Discord and point discord.py's REST base at it."""
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", NOWHERE)
+    yield fake
+    await fake.stop()
+
+
+def slash_ask(interaction_id: int, question: str) -> dict[str, Any]:
+    """INTERACTION_CREATE for /ask; discord.py requires id, type, token, version,
+    application_id, attachment_size_limit and, in a guild, member with permissions."""
+    return {
+        "id": str(interaction_id),
+        "application_id": str(APP_ID),
+        "type": 2,  # APPLICATION_COMMAND
+        "data": {
+            "id": "1",
+            "name": "ask",
+            "type": 1,  # CHAT_INPUT
+            "options": [{"name": "question", "type": 3, "value": question}],
+        },
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(CHANNEL_ID),
+        "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general"},
+        "member": {**member(), "permissions": "2248473465835073"},
+        "token": "interaction-token",
+        "version": 1,
+        "app_permissions": "2248473465835073",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
+        "attachment_size_limit": 8_388_608,
+    }
+
+
+def mention(message_id: int, text: str) -> dict[str, Any]:
+    """MESSAGE_CREATE for a member mentioning the bot; gateway messages add guild_id/member."""
+    return message(
+        message_id,
+        MEMBER_USER,
+        f"<@{APP_ID}> {text}",
+        guild_id=str(GUILD_ID),
+        member={key: value for key, value in member().items() if key != "user"},
+        mentions=[BOT_USER],
+    )
+
+
+def is_post(path: str) -> Any:
+    """Match a POST to ``path``."""
+    return lambda request: request.method == "POST" and request.path == path
+
+
+@pytest.mark.parametrize("sharded", [False, True], ids=["single", "auto-sharded"])
+async def test_bot_answers_slash_and_mention_over_real_sockets(
+    fake_discord: FakeDiscord,
+    make_bot: BotFactory,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    sharded: bool,
+) -> None:
+    if not sharded:  # a single connection uses the default gateway, not GET /gateway/bot
+        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake_discord.gateway_url))
+    bot = make_bot(sharded=sharded)
+    # discord.py waits this long after the last GUILD_CREATE before on_ready (default 2 s).
+    bot._connection.guild_ready_timeout = 0.2
+    question, entry = answered(engine)
+    long_question = (f"{question} " + "with **markdown** and @everyone\u200b " * 200)[:4000]
+    running = asyncio.create_task(serve(bot, TOKEN))
+    try:
+        await until_ready(bot, running)
+
+        await fake_discord.dispatch("INTERACTION_CREATE", slash_ask(1001, question))
+        callback = await fake_discord.wait_for(
+            is_post("/interactions/1001/interaction-token/callback")
+        )
+        await fake_discord.dispatch("MESSAGE_CREATE", mention(2002, long_question))
+        reply = await fake_discord.wait_for(is_post(f"/channels/{CHANNEL_ID}/messages"))
+    finally:
+        await bot.close()
+        exit_code = await asyncio.wait_for(running, 10)
+
+    assert exit_code == EXIT_OK
+    assert callback.json["type"] == 4  # CHANNEL_MESSAGE_WITH_SOURCE
+    assert callback.json["data"]["embeds"][0]["description"] == entry.answer
+    assert callback.json["data"]["allowed_mentions"] == NO_PINGS
+    assert not callback.json["data"].get("flags", 0) & 64
+    assert int(reply.json["message_reference"]["message_id"]) == 2002
+    assert reply.json["allowed_mentions"] == NO_PINGS
+    assert len(reply.json.get("content") or "") <= 2000
+    identify = next(p["d"] for p in fake_discord.gateway_received if p["op"] == 2)
+    assert identify["intents"] == INTENTS
+    assert identify["token"] == TOKEN
+    assert _calls(fake_discord, "PUT", f"/applications/{APP_ID}/commands")
+    assert bool(_calls(fake_discord, "GET", "/gateway/bot")) is sharded
+
+
+async def test_a_rejected_token_is_one_sentence_and_exit_1(
+    fake_discord: FakeDiscord,
+    make_bot: BotFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    exit_code = await asyncio.wait_for(serve(make_bot(), "not-the-token"), 10)
+
+    err = capsys.readouterr().err
+    assert exit_code == 1
+    assert err.count("\n") == 1 and "rejected DISCORD_TOKEN" in err
+    assert "Traceback" not in err
+    assert "not-the-token" not in err
+    assert fake_discord.gateway_received == []
+
+
+async def until_ready(bot: discord.Client, running: asyncio.Task[int]) -> None:
+    """Wait for on_ready, failing at once (with its error) if the bot stops first."""
+    ready = asyncio.ensure_future(bot.wait_until_ready())
+    done, _ = await asyncio.wait({ready, running}, timeout=10, return_when="FIRST_COMPLETED")
+    if running in done:
+        ready.cancel()
+        pytest.fail(f"the bot stopped before it was ready: {running.result()!r}")
+    assert ready in done, "the bot was not ready within 10 seconds"
+
+
+def _calls(fake: FakeDiscord, method: str, path: str) -> list[Recorded]:
+    return [r for r in fake.requests if r.method == method and r.path == path]
