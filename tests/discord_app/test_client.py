@@ -95,4 +95,13 @@ async def test_without_message_content_mentions_work_and_auto_answers_do_not(
         assert auto.last_message.author.id == alice.id  # no content reached the bot: no answer
 
         await alice.send(auto, f"<@{env.bot.user.id}> {question}")
-        assert auto.last_message.embeds[0].description == entry.answer
+        answer = auto.last_message
+        assert answer.embeds[0].description == entry.answer
+
+        follow_up, other = next(
+            (e.question, e)
+            for e in engine.knowledge.entries
+            if engine.ask(e.question).entry == e and e != entry
+        )
+        await alice.send(auto, follow_up, reply_to=answer)  # a reply pings the bot by default
+        assert auto.last_message.embeds[0].description == other.answer

@@ -13,6 +13,7 @@ from bot.discord_app.embeds import answer_embed
 from bot.discord_app.questions import clean_question, looks_like_question
 from bot.discord_app.replies import EMPTY_MESSAGE, NO_MENTIONS, miss_message, retry_message
 from bot.discord_app.views import SuggestionsView
+from bot.search.results import Outcome
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot
@@ -51,8 +52,9 @@ class ChannelAnswers(commands.Cog):
         if message.author.bot or message.webhook_id or message.type not in CONVERSATION:
             return  # bots (ourselves included), webhooks and system messages
         self._note_reply(message)
-        if self._addressed(message):
-            await self._answer_addressed(message)
+        mentioned = self._mentioned(message)
+        if mentioned or self._replied_to_us(message):
+            await self._answer_addressed(message, mentioned=mentioned)
         elif self._auto_candidate(message):
             await self._answer_unasked(message)
 
@@ -67,17 +69,19 @@ class ChannelAnswers(commands.Cog):
         if reference is not None and reference.message_id in self._waiting:
             self._waiting[reference.message_id] = True
 
-    def _addressed(self, message: discord.Message) -> bool:
+    def _mentioned(self, message: discord.Message) -> bool:
+        # Only a mention written in the text counts: a reply's automatic ping is not a request.
         me = self.bot.user
-        if me is None:
-            return False
-        if any(user.id == me.id for user in message.mentions):
+        if me is not None and (
+            f"<@{me.id}>" in message.content or f"<@!{me.id}>" in message.content
+        ):
             return True
         own_role = message.guild.self_role if message.guild is not None else None
-        if own_role is not None and own_role in message.role_mentions:
-            return True
-        replied = _replied_message(message)
-        return replied is not None and replied.author.id == me.id
+        return own_role is not None and own_role in message.role_mentions
+
+    def _replied_to_us(self, message: discord.Message) -> bool:
+        me, replied = self.bot.user, _replied_message(message)
+        return me is not None and replied is not None and replied.author.id == me.id
 
     def _auto_candidate(self, message: discord.Message) -> bool:
         channel = message.channel
@@ -92,22 +96,30 @@ class ChannelAnswers(commands.Cog):
             and looks_like_question(message.content)
         )
 
-    async def _answer_addressed(self, message: discord.Message) -> None:
+    async def _answer_addressed(self, message: discord.Message, *, mentioned: bool) -> None:
         question = clean_question(message.content)
         replied = _replied_message(message)
         if not question and replied is not None and not replied.author.bot:
             question = clean_question(replied.content)  # "@citebot" under someone's question
         if not question:
-            await _reply(message, content=EMPTY_MESSAGE)
+            # A textless reply (a sticker, or text hidden without the message content intent)
+            # is not a question; a bare mention is someone who wants to know how to ask.
+            if mentioned:
+                await _reply(message, content=EMPTY_MESSAGE)
             return
+        engine = self.holder.engine
+        result = engine.ask(question)
+        if (
+            result.outcome is Outcome.NO_MATCH
+            and not mentioned
+            and not looks_like_question(question)
+        ):
+            return  # a "thanks!" under an answer needs no "I don't know"
         retry_after = self.bot.cooldown.hit(message.author.id)
         if retry_after is not None:
             delete_after = min(retry_after, NOTICE_SECONDS)
             await _reply(message, content=retry_message(retry_after), delete_after=delete_after)
-            return
-        engine = self.holder.engine
-        result = engine.ask(question)
-        if result.entry is not None:
+        elif result.entry is not None:
             await _reply(message, embed=answer_embed(result.entry, engine))
         elif result.suggestions:
             view = SuggestionsView(result.suggestions, self.holder)

@@ -55,6 +55,19 @@ async def test_reply_to_an_answer_is_answered(world: World, engine: Engine) -> N
     assert reply.embeds[0].description == entry.answer
 
 
+async def test_chatter_under_an_answer_gets_no_reply_but_a_question_does(
+    world: World, engine: Engine
+) -> None:
+    question, _ = answered(engine)
+    await world.alice.send(world.channel, f"{world.bot_mention} {question}")
+    answer = world.channel.last_message
+
+    await world.bob.send(world.channel, "thanks!", reply_to=answer)
+    assert len(bot_messages(world)) == 1
+    await world.bob.send(world.channel, f"{OFF_TOPIC}?", reply_to=answer)
+    assert NO_ANSWER in world.channel.last_message.content
+
+
 async def test_a_plain_message_gets_no_answer(world: World, engine: Engine) -> None:
     question, _ = answered(engine)
 
