@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import aiohttp
 import discord
 
+from bot.cli import NO_TOKEN_SERVICE as NO_TOKEN  # the CLI says it first, in the same words
 from bot.discord_app.client import CiteBot, CogFactory, create_bot
 from bot.discord_app.holder import EngineHolder
 from bot.engine import Engine
@@ -19,15 +20,6 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_TOKEN = 0, 1, 2
 
-TOKEN_HELP = """\
-No DISCORD_TOKEN is set, so citebot cannot connect to Discord.
-To get one: open https://discord.com/developers/applications, create an application, open
-"Bot", press "Reset Token" and copy it into .env as DISCORD_TOKEN=... (see .env.example and
-the README's "Running on Discord")."""
-NO_TOKEN = (
-    "DISCORD_TOKEN is not set: put the bot token in the environment or .env "
-    '(see the README\'s "Running on Discord").'
-)
 BAD_TOKEN = (
     "Discord rejected DISCORD_TOKEN: copy it again from your application's Bot page "
     '("Reset Token") into .env.'
@@ -37,6 +29,7 @@ NO_INTENT = (
     "Intents in the developer portal, or set MESSAGE_CONTENT_INTENT=false."
 )
 UNREACHABLE = "cannot reach Discord ({error}); check the network connection and try again."
+REFUSED = "Discord ended the connection ({error}); see the log above and try again later."
 
 
 def run_bot(settings: Settings, engine: Engine, *, extra_cogs: Sequence[CogFactory] = ()) -> int:
@@ -68,6 +61,8 @@ async def serve(bot: CiteBot, token: str) -> int:
         return _fail(NO_INTENT)
     except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as error:
         return _fail(UNREACHABLE.format(error=type(error).__name__))
+    except (discord.HTTPException, discord.ConnectionClosed) as error:
+        return _fail(REFUSED.format(error=error))
     return EXIT_OK
 
 

@@ -131,6 +131,8 @@ class FakeDiscord:
     """Serve just enough of Discord for discord.py to log in, connect and answer."""
 
     token: str = TOKEN
+    # Privileged intents not switched on in the "developer portal": IDENTIFY with one -> 4014.
+    refused_intents: int = 0
     requests: list[Recorded] = field(default_factory=list)
     gateway_received: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -281,6 +283,8 @@ class FakeDiscord:
             self.gateway_received.append(payload)
             if payload["op"] == 1:  # HEARTBEAT -> HEARTBEAT_ACK
                 await socket.send_json({"op": 11})
+            elif payload["op"] == 2 and payload["d"]["intents"] & self.refused_intents:
+                await socket.close(code=4014, message=b"Disallowed intent(s).")
             elif payload["op"] == 2:  # IDENTIFY -> READY, then the guild
                 await self._ready()
         return socket

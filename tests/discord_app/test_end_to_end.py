@@ -159,5 +159,22 @@ async def until_ready(bot: discord.Client, running: asyncio.Task[int]) -> None:
     assert ready in done, "the bot was not ready within 10 seconds"
 
 
+async def test_a_refused_privileged_intent_is_one_sentence_and_exit_1(
+    fake_discord: FakeDiscord,
+    make_bot: BotFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake_discord.gateway_url))
+    fake_discord.refused_intents = 1 << 15  # MESSAGE_CONTENT is off in the portal
+
+    exit_code = await asyncio.wait_for(serve(make_bot(), TOKEN), 10)
+
+    err = capsys.readouterr().err
+    assert exit_code == 1
+    assert err.count("\n") == 1 and "Message Content intent" in err
+    assert "MESSAGE_CONTENT_INTENT=false" in err
+
+
 def _calls(fake: FakeDiscord, method: str, path: str) -> list[Recorded]:
     return [r for r in fake.requests if r.method == method and r.path == path]
