@@ -32,7 +32,7 @@ def answer_embed(entry: Entry, engine: Engine) -> discord.Embed:
         url=source.url if source is not None and source.url else None,
     )
     for quote in entry.quotes[:MAX_QUOTES]:
-        _add_quote(embed, engine, quote.text, quote)
+        _add_quote(embed, engine, quote)
     footer = [source.title, source.author] if source is not None else [entry.source_id]
     footer += [f"entry {entry.id}", f"knowledge {engine.version}"]
     embed.set_footer(text=trim(" · ".join(footer), limits.EMBED_FOOTER))
@@ -45,16 +45,15 @@ def quotes_embed(term: str, hits: list[QuoteHit], engine: Engine) -> discord.Emb
         title=trim(f"The article on “{safe_echo(term)}”", limits.EMBED_TITLE), colour=COLOUR
     )
     for hit in hits[: limits.EMBED_FIELDS]:
-        _add_quote(embed, engine, hit.text, hit)
+        _add_quote(embed, engine, hit)
     embed.set_footer(text=f"knowledge {engine.version}")
     return fit(embed)
 
 
-def _add_quote(
-    embed: discord.Embed, engine: Engine, text: str, where: CitedQuote | QuoteHit
-) -> None:
-    name = citation(engine.knowledge, where.source_id, where.paragraph)
-    value = limits.block_quote(discord.utils.escape_markdown(text), limits.EMBED_FIELD_VALUE)
+def _add_quote(embed: discord.Embed, engine: Engine, quote: CitedQuote | QuoteHit) -> None:
+    name = citation(engine.knowledge, quote.source_id, quote.paragraph)
+    # Escaped so the article's own asterisks and underscores show as written.
+    value = limits.block_quote(discord.utils.escape_markdown(quote.text), limits.EMBED_FIELD_VALUE)
     embed.add_field(name=trim(name, limits.EMBED_FIELD_NAME), value=value, inline=False)
 
 

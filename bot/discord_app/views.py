@@ -48,28 +48,35 @@ class SuggestionsView(CitebotView):
         super().__init__(timeout=180)
         self.holder = holder
         for entry in entries[:3]:
-            button: discord.ui.Button[CitebotView] = discord.ui.Button(
-                label=limits.trim(entry.question, limits.BUTTON_LABEL),
-                style=discord.ButtonStyle.secondary,
-            )
-            button.callback = self._answerer(entry.id)  # type: ignore[method-assign]
-            self.add_item(button)
+            self.add_item(SuggestionButton(entry))
 
-    def _answerer(self, entry_id: str) -> Any:
-        async def answer(interaction: discord.Interaction[Any]) -> None:
-            engine = self.holder.engine
-            entry = engine.knowledge.entry(entry_id)
-            if entry is None:
-                await reply_privately(interaction, GONE)
-                return
-            self.stop()
-            note = f"Answered: {limits.trim(entry.question, limits.BUTTON_LABEL)}"
-            await interaction.response.edit_message(content=note, view=None)
-            await interaction.followup.send(
-                embed=answer_embed(entry, engine), allowed_mentions=NO_MENTIONS
-            )
+    async def choose(self, interaction: discord.Interaction[Any], entry_id: str) -> None:
+        """Drop the buttons, then post the chosen entry's answer for everyone."""
+        engine = self.holder.engine
+        entry = engine.knowledge.entry(entry_id)
+        if entry is None:
+            await reply_privately(interaction, GONE)
+            return
+        self.stop()
+        note = f"Answered: {limits.trim(entry.question, limits.BUTTON_LABEL)}"
+        await interaction.response.edit_message(content=note, view=None)
+        await interaction.followup.send(
+            embed=answer_embed(entry, engine), allowed_mentions=NO_MENTIONS
+        )
 
-        return answer
+
+class SuggestionButton(discord.ui.Button[SuggestionsView]):
+    """A "did you mean" button for one entry."""
+
+    def __init__(self, entry: Entry) -> None:
+        label = limits.trim(entry.question, limits.BUTTON_LABEL)
+        super().__init__(label=label, style=discord.ButtonStyle.secondary)
+        self.entry_id = entry.id
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer this entry."""
+        assert self.view is not None
+        await self.view.choose(interaction, self.entry_id)
 
 
 class PagesView(CitebotView):

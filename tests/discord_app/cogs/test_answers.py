@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
+import pytest
+from discord.utils import escape_markdown
+
+from bot.discord_app.views import GONE
 from bot.engine import Engine
 from bot.render.text import NO_ANSWER
 from tests.discord_app.conftest import (
@@ -32,7 +36,7 @@ async def test_ask_answers_publicly_with_cited_quotes(world: World, engine: Engi
         f"{source.title}, paragraph {quote.paragraph}" for quote in entry.quotes[:3]
     ]
     for field, quote in zip(embed.fields, entry.quotes, strict=False):
-        assert field.value == f"> {quote.text}"
+        assert field.value == f"> {escape_markdown(quote.text)}"
     assert embed.footer.text == (
         f"{source.title} · {source.author} · entry {entry.id} · knowledge {engine.version}"
     )
@@ -111,7 +115,7 @@ async def test_quote_finds_a_term_despite_a_typo(world: World, engine: Engine) -
 
     assert not result.ephemeral
     embed = result.response.embeds[0]
-    assert [field.value for field in embed.fields] == [f"> {hit.text}" for hit in hits]
+    assert [field.value for field in embed.fields] == [f"> {escape_markdown(h.text)}" for h in hits]
     assert all("paragraph" in field.name for field in embed.fields)
     assert last_callback(world.env)["data"]["allowed_mentions"] == NO_PINGS
 
@@ -173,3 +177,18 @@ async def test_ask_citebot_on_a_message_without_text_is_private(world: World) ->
 
     assert result.ephemeral
     assert "no text" in result.response.content
+
+
+async def test_a_suggestion_removed_by_a_reload_is_explained_privately(
+    world: World, engine: Engine
+) -> None:
+    question, expected = ambiguous(engine)
+    chosen = expected.suggestions[0]
+    offer = await world.alice.slash(world.channel, "ask", question=question)
+    remaining = tuple(e for e in engine.knowledge.entries if e.id != chosen.id)
+    world.env.bot.holder.swap(Engine(replace(engine.knowledge, entries=remaining)))
+
+    clicked = await world.alice.click(offer.response, label=chosen.question)
+
+    assert clicked.ephemeral
+    assert clicked.response.content == GONE
