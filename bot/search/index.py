@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Entry
+from bot.search.intent import question_kind
 from bot.search.normalize import normalize
 from bot.search.vocabulary import SHORTHAND, STOPWORDS, stem
 
@@ -68,6 +69,7 @@ class IndexedEntry:
     entry: Entry
     phrasings: tuple[str, ...]  # normalised question, alternates and keywords
     terms_by_phrasing: tuple[frozenset[str], ...]  # topic words of each phrasing, same order
+    kinds: frozenset[str]  # kinds of answer its question and alternates ask for (who, when...)
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
 
@@ -102,8 +104,11 @@ class EntryIndex:
             phrasing_terms = frozenset().union(*terms_by_phrasing)
             body_text = " ".join((entry.answer, *(q.text for q in entry.quotes)))
             body_terms = frozenset(self.terms(normalize(body_text))) - phrasing_terms
+            kinds = frozenset(
+                kind for kind in map(question_kind, map(normalize, entry.phrasings)) if kind
+            )
             self.items.append(
-                IndexedEntry(entry, phrasings, terms_by_phrasing, phrasing_terms, body_terms)
+                IndexedEntry(entry, phrasings, terms_by_phrasing, kinds, phrasing_terms, body_terms)
             )
             for term in phrasing_terms | body_terms:
                 postings[term].append(position)

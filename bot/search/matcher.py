@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Entry
 from bot.search.index import EntryIndex, TermMatch
+from bot.search.intent import question_kind
 from bot.search.normalize import normalize
 from bot.search.results import AskResult, Candidate, Outcome
 from bot.search.vocabulary import is_mistyped_function_word
@@ -66,6 +67,9 @@ MAX_CANDIDATES = 5
 # reads like the entry's closest phrasing, and how much of some phrasing the question covers.
 W_COVERAGE, W_PHRASE, W_PHRASING_COVERED = 0.45, 0.35, 0.2
 MAX_QUESTION_CHARS = 1000
+# Taken off an entry's score when the question asks for a kind of answer (a time, a person, an
+# amount...) that none of the entry's phrasings asks for. Chosen with tests/eval/tune.py.
+KIND_MISMATCH_PENALTY = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,7 @@ class Matcher:
     def rank(self, normalized: str, matches: list[TermMatch]) -> list[Scored]:
         """Re-rank the shortlist with rapidfuzz, best first."""
         asked = {term for match in matches for term, _ in match.terms}
+        kind = question_kind(normalized)
         ranked = []
         for position, coverage in self.index.shortlist(matches, SHORTLIST_SIZE):
             item = self.index.items[position]
@@ -133,6 +138,9 @@ class Matcher:
             score = 100 * (
                 W_COVERAGE * coverage + W_PHRASE * phrase_score / 100 + W_PHRASING_COVERED * covered
             )
+            if kind is not None and kind not in item.kinds:
+                # "How old is Xi?" is not "Who is Xi?": the words match, the question does not.
+                score -= KIND_MISMATCH_PENALTY
             candidate = Candidate(item.entry, round(score, 1), item.phrasings[which])
             ranked.append(Scored(candidate, coverage))
         ranked.sort(key=lambda scored: scored.candidate.score, reverse=True)

@@ -1,6 +1,6 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
-Usage: python -m tests.eval.evaluate [--set questions|dev] [--show wrong|abstained|all]
+Usage: python -m tests.eval.evaluate [--set questions|dev|dev2] [--show wrong|abstained|all]
        [--knowledge DIR] [--strict]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
@@ -25,7 +25,11 @@ from bot.engine import Engine, load_engine
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 EVAL_DIR = Path(__file__).resolve().parent
-SETS = {"questions": EVAL_DIR / "questions.yaml", "dev": EVAL_DIR / "dev.yaml"}
+SETS = {
+    "questions": EVAL_DIR / "questions.yaml",
+    "dev": EVAL_DIR / "dev.yaml",
+    "dev2": EVAL_DIR / "dev2.yaml",
+}
 
 
 def _fold(text: str) -> str:
@@ -116,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="use the auto-answer thresholds")
     args = parser.parse_args(argv)
     engine = load_engine(args.knowledge)
-    for name in args.set or ["dev", "questions"]:
+    for name in args.set or ["dev", "dev2", "questions"]:
         report = evaluate(engine, SETS[name], strict=args.strict)
         print(format_report(name, report))
         if args.show:
