@@ -55,7 +55,8 @@ class QuoteFinder:
     def __init__(self, sources: Iterable[Source], extra_terms: Iterable[str] = ()) -> None:
         self.sentences: list[_Sentence] = []
         terms: dict[str, None] = {}
-        for source in sources:
+        sources_list = list(sources)
+        for source in sources_list:
             for paragraph in source.paragraphs:
                 for start, end in split_sentences(paragraph):
                     text = source.text[start:end]
@@ -74,8 +75,13 @@ class QuoteFinder:
                         )
                     )
                 terms.update(dict.fromkeys(_terms_in(paragraph.text)))
-        terms.update(dict.fromkeys(t.strip() for t in extra_terms if t.strip()))
-        self.terms = [t[:MAX_CHOICE_CHARS] for t in terms]
+        texts = [source.text for source in sources_list]
+        terms.update(dict.fromkeys(_as_written(t.strip(), texts) for t in extra_terms if t.strip()))
+        # One choice per term whatever its case: the article's spelling wins over a keyword's.
+        unique: dict[str, str] = {}
+        for term in terms:
+            unique.setdefault(term.casefold(), term[:MAX_CHOICE_CHARS])
+        self.terms = list(unique.values())
         self._folded_terms = [t.casefold() for t in self.terms]
         self.vocabulary = sorted({w for s in self.sentences for w in s.words})
 
@@ -176,3 +182,12 @@ def _terms_in(text: str) -> list[str]:
         found.extend(word for word in words if len(word) > 1 and word not in _NOT_NAMES)
     found += [m.group() for m in _FIGURE.finditer(text)]
     return found
+
+
+def _as_written(term: str, texts: list[str]) -> str:
+    """Return ``term`` as a source spells it ("embarrass trump" -> "embarrass Trump")."""
+    for text in texts:
+        found = re.search(re.escape(term), text, flags=re.IGNORECASE)
+        if found:
+            return found.group()
+    return term

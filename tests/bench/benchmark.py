@@ -72,6 +72,7 @@ def _synthetic_entries(count: int, seed: int = 7) -> list[Entry]:
     quote = CitedQuote("x", "synthetic", 1, 0, 1)
     entries = []
     for number in range(count):
+
         def phrase() -> str:
             return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(4, 9)))
 
@@ -110,13 +111,15 @@ def bench_real(repeat: int) -> list[str]:
         loads.append(time.perf_counter() - start)
     engine = load_engine(DEFAULT_KNOWLEDGE_DIR)
     questions = _questions()
-    phrasings = [normalize(p) for e in engine.knowledge.entries for p in (*e.phrasings, *e.keywords)]
+    entries = engine.knowledge.entries
+    phrasings = [normalize(p) for e in entries for p in (*e.phrasings, *e.keywords)]
     baseline = _time_each(
         lambda q: process.extractOne(normalize(q), phrasings, scorer=fuzz.WRatio, processor=None),
-        questions, repeat,
+        questions,
+        repeat,
     )
     return [
-        f"Real knowledge base: {len(engine.knowledge.entries)} entries, {len(phrasings)} phrasings; "
+        f"Real knowledge base: {len(entries)} entries, {len(phrasings)} phrasings; "
         f"load+index median {statistics.median(loads) * 1000:.1f} ms over {len(loads)} loads",
         "",
         "| operation | median ms | p99 ms | samples |",
@@ -142,7 +145,8 @@ def bench_synthetic(size: int, repeat: int) -> list[str]:
     baseline_queries = queries[: max(5, min(len(queries), 2_000_000 // len(phrasings)))]
     baseline = _time_each(
         lambda q: process.extractOne(normalize(q), phrasings, scorer=fuzz.WRatio, processor=None),
-        baseline_queries, 1,
+        baseline_queries,
+        1,
     )
     hits = sum(
         matcher.ask(query).entry is entry for query, entry in zip(queries, picked, strict=False)

@@ -9,6 +9,7 @@ from bot.knowledge.model import CitedQuote, Entry
 from bot.search.matcher import DEFAULT, STRICT, Matcher
 from bot.search.results import Outcome
 
+
 def make_entry(
     entry_id: str, question: str, *alternates: str, paragraph: int = 1, answer: str = "An answer."
 ) -> Entry:
@@ -37,8 +38,19 @@ def test_clear_questions_get_their_entry(engine: Engine, question: str, entry_id
 
 @pytest.mark.parametrize(
     "question",
-    ["hello", "hi bot", "what's the weather", "asdfgh", "tell me a joke", "lol", "", "<@123>",
-     "who won the world cup", "how do I cook rice", "what is bitcoin"],
+    [
+        "hello",
+        "hi bot",
+        "what's the weather",
+        "asdfgh",
+        "tell me a joke",
+        "lol",
+        "",
+        "<@123>",
+        "who won the world cup",
+        "how do I cook rice",
+        "what is bitcoin",
+    ],
 )
 def test_chatter_gets_an_honest_no_answer(engine: Engine, question: str) -> None:
     result = engine.ask(question)
