@@ -153,6 +153,59 @@ def _same_passage(first: Entry, second: Entry) -> bool:
     return any((quote.source_id, quote.paragraph) in cited for quote in second.quotes)
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the decision rests on: the best score, its lead over a rival, and word coverage."""
+
+    score: float
+    lead: float
+    coverage: float
+    known: float
+    long_question: bool
+
+    @classmethod
+    def of(cls, scored: list[Scored], known: float, term_count: int) -> Evidence:
+        """Gather the evidence from ranked candidates (best first)."""
+        top = scored[0].candidate
+        # Entries citing the same passage as the best one are not rivals: their answers agree.
+        rival = next(
+            (
+                s.candidate.score
+                for s in scored[1:]
+                if not _same_passage(top.entry, s.candidate.entry)
+            ),
+            0.0,
+        )
+        return cls(
+            top.score,
+            top.score - rival,
+            scored[0].coverage,
+            known,
+            term_count >= LONG_QUESTION_TERMS,
+        )
+
+    def answers(self, thresholds: Thresholds) -> bool:
+        """True when the best entry is good enough, far enough ahead, and covers the question."""
+        min_coverage = thresholds.long_coverage if self.long_question else thresholds.coverage
+        min_known = thresholds.long_known if self.long_question else thresholds.known
+        return (
+            self.score >= thresholds.answer
+            and self.lead >= thresholds.margin
+            and self.coverage >= min_coverage
+            and self.known >= min_known
+        )
+
+    def suggests(self, thresholds: Thresholds) -> bool:
+        """True when the best entries are close enough to offer as "did you mean"."""
+        return self.score >= thresholds.suggest and self.coverage >= thresholds.suggest_coverage
+
+    def __str__(self) -> str:
+        return (
+            f"score {self.score}, lead {self.lead:.1f}, coverage {self.coverage:.2f}, "
+            f"known {self.known:.2f}{', long question' if self.long_question else ''}"
+        )
+
+
 def decide(
     question: str,
     normalized: str,
@@ -162,26 +215,12 @@ def decide(
     thresholds: Thresholds,
 ) -> AskResult:
     """Answer, suggest or abstain, from the ranked candidates."""
-    best = scored[0]
-    top = best.candidate
-    # Entries citing the same passage as the best one are not rivals: their answers agree.
-    rival = next(
-        (s.candidate.score for s in scored[1:] if not _same_passage(top.entry, s.candidate.entry)),
-        0.0,
-    )
-    lead = top.score - rival
+    evidence = Evidence.of(scored, known, term_count)
     candidates = tuple(s.candidate for s in scored[:MAX_CANDIDATES])
-    facts = f"score {top.score}, lead {lead:.1f}, coverage {best.coverage:.2f}, known {known:.2f}"
-    long_question = term_count >= LONG_QUESTION_TERMS
-    min_coverage = thresholds.long_coverage if long_question else thresholds.coverage
-    min_known = thresholds.long_known if long_question else thresholds.known
-    if (
-        top.score >= thresholds.answer
-        and lead >= thresholds.margin
-        and best.coverage >= min_coverage
-        and known >= min_known
-    ):
-        return AskResult(question, normalized, Outcome.ANSWER, candidates, facts)
-    if top.score >= thresholds.suggest and best.coverage >= thresholds.suggest_coverage:
-        return AskResult(question, normalized, Outcome.SUGGESTIONS, candidates, facts)
-    return AskResult(question, normalized, Outcome.NO_MATCH, candidates, facts)
+    if evidence.answers(thresholds):
+        outcome = Outcome.ANSWER
+    elif evidence.suggests(thresholds):
+        outcome = Outcome.SUGGESTIONS
+    else:
+        outcome = Outcome.NO_MATCH
+    return AskResult(question, normalized, outcome, candidates, str(evidence))

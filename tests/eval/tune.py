@@ -11,13 +11,14 @@ five times against.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import yaml
 
 import bot.search.matcher as matcher_module
 from bot.engine import load_engine
-from bot.search.matcher import DEFAULT, Thresholds, decide
+from bot.search.matcher import DEFAULT, Evidence, Scored, Thresholds
 from bot.search.normalize import normalize
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.eval.evaluate import SETS, _fold
@@ -27,9 +28,9 @@ WEIGHTS = [(0.45, 0.35, 0.20), (0.5, 0.3, 0.2), (0.35, 0.35, 0.3), (0.4, 0.3, 0.
 UNKNOWN = [1.0, 0.75, 0.5]
 PENALTIES = [0.0, 15.0, 30.0]
 GRID = {
-    "answer": [56.0, 60.0, 64.0, 68.0],
-    "margin": [2.0, 4.0, 6.0, 8.0],
-    "coverage": [0.4, 0.5, 0.55, 0.6, 0.65],
+    "answer": [56.0, 60.0, 64.0, 68.0, 72.0],
+    "margin": [2.0, 4.0, 6.0, 8.0, 10.0, 12.0],
+    "coverage": [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8],
     "known": [0.5, 0.6, 0.7, 0.8],
     "long_coverage": [0.2, 0.3, 0.4],
     "long_known": [0.4, 0.6],
@@ -60,33 +61,24 @@ def main() -> int:
         matcher_module.W_COVERAGE, matcher_module.W_PHRASE, matcher_module.W_PHRASING_COVERED = (
             weights
         )
-        prepared = []
+        # What an answer would be is fixed for a given scoring; thresholds only decide whether
+        # to give it, so each question's evidence and verdict are computed once.
+        prepared: list[tuple[Evidence, str]] = []
         for case in cases:
             normalized = normalize(case.question)
             matches, known = matcher.analyse(normalized)
             if not normalized or not any(m.known for m in matches):
-                prepared.append((case, None, 0.0, normalized, 0))
                 continue
-            prepared.append(
-                (case, matcher.rank(normalized, matches), known, normalized, len(matches))
-            )
+            scored = matcher.rank(normalized, matches)
+            if not scored:
+                continue
+            prepared.append((Evidence.of(scored, known, len(matches)), _verdict(case, scored)))
         for values in itertools.product(*GRID.values()):
             thresholds = replace(DEFAULT, **dict(zip(GRID, values, strict=True)))
-            correct = wrong = answered_off = 0
-            for case, scored, known, normalized, term_count in prepared:
-                if not scored:
-                    continue
-                result = decide(case.question, normalized, scored, known, term_count, thresholds)
-                if result.entry is None:
-                    continue
-                if case.facts is None:
-                    answered_off += 1
-                    continue
-                shown = _fold(" ".join((result.entry.answer, *(q.text for q in result.quotes))))
-                if any(_fold(fact) in shown for fact in case.facts):
-                    correct += 1
-                else:
-                    wrong += 1
+            tally = Counter(
+                verdict for evidence, verdict in prepared if evidence.answers(thresholds)
+            )
+            correct, wrong, answered_off = tally["correct"], tally["wrong"], tally["off-topic"]
             objective = correct - 5 * wrong - 5 * answered_off
             results.append(
                 (objective, correct, wrong, answered_off, (unknown, *weights, penalty), thresholds)
@@ -98,14 +90,30 @@ def main() -> int:
         mistakes = row[2] + row[3]
         if mistakes not in frontier or row[1] > frontier[mistakes][1]:
             frontier[mistakes] = row
-    shown = [frontier[m] for m in sorted(frontier) if m <= 6]
+    for row in [frontier[m] for m in sorted(frontier)][:8]:
+        _print_row(row, in_scope)
     print("Top settings by objective:")
-    for objective, correct, wrong, off, weights, thresholds in shown + results[:5]:
-        print(
-            f"{objective:4} correct {correct}/{in_scope} wrong {wrong} off-topic {off}  "
-            f"weights {weights}  {_brief(thresholds)}"
-        )
+    for row in results[:5]:
+        _print_row(row, in_scope)
     return 0
+
+
+def _print_row(row: tuple[object, ...], in_scope: int) -> None:
+    objective, correct, wrong, off, weights, thresholds = row
+    assert isinstance(thresholds, Thresholds)
+    print(
+        f"{objective:4} correct {correct}/{in_scope} wrong {wrong} off-topic {off}  "
+        f"weights {weights}  {_brief(thresholds)}"
+    )
+
+
+def _verdict(case: Case, scored: list[Scored]) -> str:
+    """Say what answering with the best candidate would be: correct, wrong or off-topic."""
+    if case.facts is None:
+        return "off-topic"
+    entry = scored[0].candidate.entry
+    shown = _fold(" ".join((entry.answer, *(quote.text for quote in entry.quotes))))
+    return "correct" if any(_fold(fact) in shown for fact in case.facts) else "wrong"
 
 
 def _brief(thresholds: Thresholds) -> str:
