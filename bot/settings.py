@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     mod_log_channel_id: int | None = None
     database_path: Path = PROJECT_ROOT / "data" / "citebot.sqlite3"
     retention_days: int = Field(default=90, ge=1)
+    # How long a write waits for another connection's lock before the store reports it busy.
+    database_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+
+    # Live reload: watch knowledge_dir and reload once saves have been quiet this long.
+    watch_knowledge: bool = True
+    reload_debounce_ms: int = Field(default=500, ge=50, le=60_000)
 
     @field_validator("log_level")
     @classmethod

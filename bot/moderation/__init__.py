@@ -1,0 +1,1 @@
+"""Keeping the knowledge current: live reload and rollback, the feedback store, suggestions."""

@@ -1,0 +1,221 @@
+"""Live reload: validate a knowledge edit off the event loop, then swap it in, all or nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from bot.engine import Engine, check_regressions
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeError, Problem
+from bot.moderation.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
+from bot.moderation.snapshots import PREVIOUS, Snapshots
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SwapCallback = Callable[[Engine], object]
+
+
+class KnowledgeManager:
+    """Serve one knowledge directory: reload it all or nothing, keep the previous one to roll back.
+
+    ``engine`` is the only reference readers use; a swap is one attribute assignment, so a
+    question that already took the engine finishes on it. Reloads and rollbacks are serialised.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        directory: Path,
+        data_dir: Path,
+        on_swap: SwapCallback | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self._engine = engine
+        self._previous: Engine | None = None
+        self._snapshots = Snapshots(Path(data_dir), self.directory.resolve().name)
+        self._disk_previous = self._snapshots.version(PREVIOUS)  # one tiny read, at start-up
+        self._last_failure: ReloadOutcome | None = None
+        self._on_swap = on_swap
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def start(
+        cls, directory: Path, data_dir: Path, *, on_swap: SwapCallback | None = None
+    ) -> KnowledgeManager:
+        """Load ``directory`` as a reload would and serve it; raise KnowledgeError (blocking)."""
+        snapshots = Snapshots(Path(data_dir), Path(directory).resolve().name)
+        engine = _build(Path(directory), snapshots)
+        _keep(snapshots.promote, engine.version)
+        return cls(engine, directory=directory, data_dir=data_dir, on_swap=on_swap)
+
+    @property
+    def engine(self) -> Engine:
+        """Return the engine serving now; read it once per question."""
+        return self._engine
+
+    async def reload(self) -> ReloadOutcome:
+        """Load, validate and regression-test the directory; put it live only if all pass."""
+        async with self._lock:
+            current = self._engine
+            try:
+                engine = await _off_loop(_build, self.directory, self._snapshots)
+            except KnowledgeError as error:
+                return self._refuse(RELOAD, error.problems)
+            except Exception as error:  # a reload must never take the bot down
+                log.exception("reload of %s failed unexpectedly", self.directory)
+                return self._refuse(RELOAD, [_unexpected(self.directory, error)])
+            if engine.version == current.version:
+                return self._outcome(RELOAD, current, current)
+            await _off_loop(_keep, self._snapshots.promote, engine.version)
+            self._disk_previous = self._snapshots.version(PREVIOUS)
+            return self._swap(RELOAD, engine)
+
+    async def rollback(self) -> ReloadOutcome:
+        """Put the previous good knowledge live again (from memory, else from its disk copy)."""
+        async with self._lock:
+            target = self._previous
+            if target is None:
+                try:
+                    target = await _off_loop(_load_previous, self._snapshots, self.directory)
+                except KnowledgeError as error:
+                    return self._refuse(ROLLBACK, error.problems)
+                except Exception as error:
+                    log.exception("rollback from %s failed unexpectedly", self._snapshots.root)
+                    return self._refuse(ROLLBACK, [_unexpected(self.directory, error)])
+            await _off_loop(_keep, self._snapshots.exchange)
+            self._disk_previous = self._snapshots.version(PREVIOUS)
+            return self._swap(ROLLBACK, target)
+
+    def status(self) -> KnowledgeStatus:
+        """Describe what is live, what rollback would restore, and the last refused reload."""
+        knowledge = self._engine.knowledge
+        return KnowledgeStatus(
+            version=knowledge.version,
+            entries=len(knowledge.entries),
+            sources=len(knowledge.sources),
+            topics=len(knowledge.topics),
+            regressions=len(knowledge.regressions),
+            loaded_at=knowledge.loaded_at,
+            directory=self.directory,
+            previous_version=self._previous.version if self._previous else self._disk_previous,
+            last_failure=self._last_failure,
+        )
+
+    def _swap(self, action: str, engine: Engine) -> ReloadOutcome:
+        current = self._engine
+        self._previous = current
+        self._engine = engine  # the swap: one assignment, no await before or after
+        log.info("%s: knowledge %s is live (was %s)", action, engine.version, current.version)
+        if self._on_swap is not None:
+            try:
+                self._on_swap(engine)
+            except Exception:
+                log.exception("on_swap callback failed; knowledge %s is live", engine.version)
+        return self._outcome(action, current, engine)
+
+    def _refuse(self, action: str, problems: list[Problem]) -> ReloadOutcome:
+        current = self._engine
+        outcome = ReloadOutcome(
+            action=action,
+            ok=False,
+            version=current.version,
+            previous_version=current.version,
+            entries=len(current.knowledge.entries),
+            at=datetime.now(UTC),
+            problems=tuple(problems),
+        )
+        self._last_failure = outcome
+        log.warning("%s refused, knowledge %s keeps serving", action, current.version)
+        return outcome
+
+    @staticmethod
+    def _outcome(action: str, before: Engine, after: Engine) -> ReloadOutcome:
+        old = {entry.id for entry in before.knowledge.entries}
+        new = [entry.id for entry in after.knowledge.entries]
+        return ReloadOutcome(
+            action=action,
+            ok=True,
+            version=after.version,
+            previous_version=before.version,
+            entries=len(new),
+            at=datetime.now(UTC),
+            added=tuple(entry_id for entry_id in new if entry_id not in old),
+            removed=tuple(sorted(old - set(new))),
+        )
+
+
+async def _off_loop(func: Callable[..., T], *args: object) -> T:
+    """Run blocking work in a thread; if cancelled, let it finish so disk work never overlaps."""
+    work = asyncio.ensure_future(asyncio.to_thread(func, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        await asyncio.wait([work])
+        if not work.cancelled():
+            work.exception()  # retrieved, so asyncio does not warn about it
+        raise
+
+
+def _build(directory: Path, snapshots: Snapshots) -> Engine:
+    """Copy, load, validate, index and regression-test a directory; raise KnowledgeError."""
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), "is not a directory (moved or deleted?)")])
+    try:
+        copy = snapshots.stage(directory)
+    except OSError as error:
+        raise KnowledgeError(
+            [Problem(str(directory), f"cannot be copied for loading: {_reason(error)}")]
+        ) from None
+    return _load(copy, directory)
+
+
+def _load_previous(snapshots: Snapshots, directory: Path) -> Engine:
+    """Load the previous snapshot for a rollback; raise KnowledgeError when there is none."""
+    if snapshots.version(PREVIOUS) is None:
+        raise KnowledgeError(
+            [
+                Problem(
+                    str(snapshots.root / PREVIOUS),
+                    "holds no previous knowledge yet; one is kept after the first reload",
+                )
+            ]
+        )
+    return _load(snapshots.knowledge(PREVIOUS), directory)
+
+
+def _load(copy: Path, directory: Path) -> Engine:
+    """Load a copy as if it were ``directory`` and run its regression questions."""
+    knowledge = replace(load_knowledge(copy), directory=directory.resolve())
+    engine = Engine(knowledge)
+    failures = check_regressions(engine)
+    if failures:
+        raise KnowledgeError(failures)
+    return engine
+
+
+def _keep(step: Callable[..., None], *args: object) -> None:
+    """Update the on-disk snapshots; a failure costs only the rollback after a restart."""
+    try:
+        step(*args)
+    except OSError as error:
+        log.warning("could not update the knowledge snapshots: %s", _reason(error))
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        source, _, why = error.args[0][0]
+        return f"{source}: {why}"
+    return error.strerror or str(error)
+
+
+def _unexpected(directory: Path, error: Exception) -> Problem:
+    return Problem(str(directory), f"could not be loaded ({type(error).__name__}: {error})")

@@ -1,0 +1,296 @@
+"""Live reload: a good edit goes live whole, a bad one never replaces what is serving."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.moderation.reload import KnowledgeManager
+from tests.moderation.conftest import ENERGY, NEW_QUESTION, add_new_entry, edit, line_of
+
+
+def break_yaml(root: Path) -> str:
+    """An editor's half-written save: the file stops inside a quoted string."""
+    path = root / ENERGY
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index('- "In the energy sector') + 12], encoding="utf-8")
+    return r"knowledge/qa/energy\.yaml:\d+: not valid YAML"
+
+
+def delete_file(root: Path) -> str:
+    (root / ENERGY).unlink()
+    line = line_of(root / "tests.yaml", "expect: gas-deal-value")
+    return rf"knowledge/tests\.yaml:{line}: cases\[\d+\]\.expect: unknown entry id 'gas-deal-value'"
+
+
+def replace_with_directory(root: Path) -> str:
+    (root / ENERGY).unlink()
+    (root / ENERGY).mkdir()
+    return r"knowledge/qa/energy\.yaml: is a directory, expected a YAML file"
+
+
+def invalid_utf8(root: Path) -> str:
+    path = root / ENERGY
+    data = path.read_bytes()
+    cut = data.index(b"entries:")
+    path.write_bytes(data[:cut] + b"\xff\xfe" + data[cut:])
+    return r"knowledge/qa/energy\.yaml:\d+: not valid UTF-8"
+
+
+def quote_not_verbatim(root: Path) -> str:
+    path = root / ENERGY
+    line = line_of(path, '- "they have signed a $400 billion')
+    edit(path, '- "they have signed a $400 billion', '- "they signed a $400 billion')
+    return (
+        rf"knowledge/qa/energy\.yaml:{line}: entry 'gas-deal-value': quotes\[1\]: "
+        "not found verbatim in source 'beijing-moscow'"
+    )
+
+
+def regression_broken(root: Path) -> str:
+    """A new entry that competes with 'thaad-what' so 'what is THAAD' is no longer answered."""
+    rival = (
+        "  - id: thaad-what-else\n    question: What is THAAD really?\n"
+        '    answer: A rival answer.\n    quotes:\n      - "In the energy sector"\n\n'
+    )
+    edit(root / "qa/thaad.yaml", "  - id: thaad-what\n", rival + "  - id: thaad-what\n")
+    line = line_of(root / "tests.yaml", "question: what is THAAD")
+    return (
+        rf"knowledge/tests\.yaml:{line}: regression: 'what is THAAD' should get "
+        "entry 'thaad-what' but got"
+    )
+
+
+def remove_directory(root: Path) -> str:
+    shutil.rmtree(root)
+    return r"knowledge: is not a directory"
+
+
+BROKEN_EDITS: list[Callable[[Path], str]] = [
+    break_yaml,
+    delete_file,
+    replace_with_directory,
+    invalid_utf8,
+    quote_not_verbatim,
+    regression_broken,
+    remove_directory,
+]
+
+
+async def test_a_good_edit_goes_live_with_a_new_version(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    before = manager.engine
+    assert not before.ask(NEW_QUESTION).matched
+    add_new_entry(knowledge)
+
+    outcome = await manager.reload()
+
+    assert outcome.ok and outcome.changed
+    assert outcome.previous_version == before.version
+    assert manager.engine.version == outcome.version != before.version
+    answer = manager.engine.ask(NEW_QUESTION)
+    assert answer.entry is not None and answer.entry.id == "quokka-mention"
+    assert outcome.describe().startswith(f"Reloaded: knowledge {outcome.version} is live")
+
+
+async def test_a_reload_without_changes_keeps_the_engine(manager: KnowledgeManager) -> None:
+    before = manager.engine
+
+    outcome = await manager.reload()
+
+    assert outcome.ok and not outcome.changed
+    assert manager.engine is before
+    entries = len(before.knowledge.entries)
+    assert outcome.describe() == (
+        f"No change: knowledge {before.version} is already live ({entries} entries)."
+    )
+
+
+async def test_added_and_removed_entries_are_listed(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    edit(knowledge / "qa/thaad.yaml", "  - id: thaad-what\n", "  - id: thaad-meaning\n")
+    edit(knowledge / "tests.yaml", "expect: thaad-what", "expect: thaad-meaning")
+
+    outcome = await manager.reload()
+
+    assert outcome.ok, outcome.describe()
+    assert outcome.added == ("thaad-meaning",) and outcome.removed == ("thaad-what",)
+    assert "added 1: thaad-meaning; removed 1: thaad-what" in outcome.describe()
+
+
+@pytest.mark.parametrize("break_it", BROKEN_EDITS, ids=lambda f: f.__name__)
+async def test_a_broken_edit_keeps_the_old_knowledge_serving(
+    manager: KnowledgeManager, knowledge: Path, break_it: Callable[[Path], str]
+) -> None:
+    before = manager.engine
+    expected = break_it(knowledge)
+
+    outcome = await manager.reload()
+
+    assert not outcome.ok and not outcome.changed
+    assert manager.engine is before
+    assert outcome.version == before.version
+    reported = [str(problem) for problem in outcome.problems]
+    assert any(re.search(expected, line) for line in reported), reported
+    reply = outcome.describe()
+    assert reply.startswith(f"Reload refused ({len(reported)} problem")
+    assert f"knowledge {before.version} keeps serving" in reply
+    served = manager.engine.ask("how big is the gas deal").entry  # a regression case
+    assert served is not None and served.id == "gas-deal-value"
+
+
+async def test_the_good_edit_after_a_broken_one_goes_live(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    original = (knowledge / ENERGY).read_text(encoding="utf-8")
+    break_yaml(knowledge)
+    assert not (await manager.reload()).ok
+
+    (knowledge / ENERGY).write_text(original, encoding="utf-8")
+    add_new_entry(knowledge)
+    outcome = await manager.reload()
+
+    assert outcome.ok and outcome.changed
+    assert manager.engine.ask(NEW_QUESTION).matched
+
+
+async def test_the_directory_coming_back_is_reloaded(
+    manager: KnowledgeManager, knowledge: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(knowledge, tmp_path / "aside")
+    shutil.rmtree(knowledge)
+    assert not (await manager.reload()).ok
+
+    shutil.copytree(tmp_path / "aside", knowledge)
+    add_new_entry(knowledge)
+
+    assert (await manager.reload()).changed
+
+
+async def test_a_question_in_flight_keeps_the_engine_it_took(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    taken = manager.engine
+    add_new_entry(knowledge)
+
+    await manager.reload()
+
+    assert manager.engine is not taken
+    assert not taken.ask(NEW_QUESTION).matched  # the old engine is whole and unchanged
+    assert manager.engine.ask(NEW_QUESTION).matched
+
+
+async def test_concurrent_reloads_run_one_at_a_time(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    original = manager.engine.version
+    add_new_entry(knowledge)
+
+    outcomes = await asyncio.gather(*(manager.reload() for _ in range(5)))
+
+    assert [outcome.changed for outcome in outcomes].count(True) == 1
+    assert all(outcome.ok for outcome in outcomes)
+    assert manager.status().previous_version == original
+
+
+async def test_on_swap_hears_of_every_engine_put_live(knowledge: Path, data_dir: Path) -> None:
+    seen: list[str] = []
+    manager = KnowledgeManager.start(knowledge, data_dir, on_swap=lambda e: seen.append(e.version))
+    add_new_entry(knowledge)
+
+    reloaded = await manager.reload()
+    rolled_back = await manager.rollback()
+
+    assert seen == [reloaded.version, rolled_back.version]
+
+
+async def test_rollback_restores_the_previous_version(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    original = manager.engine.version
+    add_new_entry(knowledge)
+    reloaded = await manager.reload()
+
+    outcome = await manager.rollback()
+
+    assert outcome.ok and outcome.changed
+    assert manager.engine.version == original
+    assert not manager.engine.ask(NEW_QUESTION).matched
+    assert outcome.describe().startswith(
+        f"Rolled back: knowledge {original} is live (was {reloaded.version})"
+    )
+    assert manager.status().previous_version == reloaded.version  # a second rollback undoes it
+
+
+async def test_rollback_after_a_restart_loads_the_snapshot_from_disk(
+    manager: KnowledgeManager, knowledge: Path, data_dir: Path
+) -> None:
+    original = manager.engine.version
+    add_new_entry(knowledge)
+    edited = (await manager.reload()).version
+    del manager
+
+    restarted = KnowledgeManager.start(knowledge, data_dir)
+    assert restarted.engine.version == edited
+    assert restarted.status().previous_version == original
+
+    outcome = await restarted.rollback()
+
+    assert outcome.ok and restarted.engine.version == original
+    assert not restarted.engine.ask(NEW_QUESTION).matched
+    assert restarted.engine.knowledge.directory == knowledge.resolve()
+
+
+async def test_rollback_with_nothing_kept_is_refused(manager: KnowledgeManager) -> None:
+    before = manager.engine
+
+    outcome = await manager.rollback()
+
+    assert not outcome.ok and manager.engine is before
+    assert "holds no previous knowledge yet" in outcome.describe()
+
+
+async def test_status_describes_what_is_live(manager: KnowledgeManager, knowledge: Path) -> None:
+    status = manager.status()
+
+    assert status.version == manager.engine.version
+    qa_files = sorted((knowledge / "qa").glob("*.yaml"))
+    ids = sum(path.read_text(encoding="utf-8").count("\n  - id: ") for path in qa_files)
+    assert (status.entries, status.sources, status.topics) == (ids, 1, len(qa_files))
+    assert status.regressions == len(manager.engine.knowledge.regressions) > 0
+    assert datetime.now(UTC) - status.loaded_at < timedelta(minutes=1)
+    assert status.directory == knowledge
+    assert status.previous_version is None and status.last_failure is None
+    assert "No reload has failed." in status.describe()
+
+
+async def test_status_keeps_the_last_failed_reload(
+    manager: KnowledgeManager, knowledge: Path
+) -> None:
+    quote_not_verbatim(knowledge)
+    failed = await manager.reload()
+
+    status = manager.status()
+
+    assert status.last_failure is failed
+    assert status.last_failure.at <= datetime.now(UTC)
+    text = status.describe()
+    assert "Last failed reload at" in text
+    assert "quotes[1]: not found verbatim in source 'beijing-moscow'" in text
+
+
+async def test_a_broken_start_raises_with_every_problem(knowledge: Path, data_dir: Path) -> None:
+    from bot.knowledge.model import KnowledgeError
+
+    quote_not_verbatim(knowledge)
+
+    with pytest.raises(KnowledgeError, match="quotes\\[1\\]: not found verbatim"):
+        KnowledgeManager.start(knowledge, data_dir)
