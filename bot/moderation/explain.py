@@ -1,0 +1,100 @@
+"""Explain a match for moderators (/kb why): what the engine saw and which threshold decided."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, fields
+
+from bot.engine import Engine
+from bot.search.matcher import DEFAULT, LONG_QUESTION_TERMS, STRICT, Thresholds
+from bot.search.results import AskResult, Outcome
+
+log = logging.getLogger(__name__)
+
+# The matcher states its evidence as "score 72.3, lead 12.0, coverage 0.80, known 1.00" with
+# ", long question" appended for questions of LONG_QUESTION_TERMS or more topic words.
+_EVIDENCE = re.compile(
+    r"score (?P<score>-?[\d.]+), lead (?P<lead>-?[\d.]+), "
+    r"coverage (?P<coverage>-?[\d.]+), known (?P<known>-?[\d.]+)(?P<long>, long question)?"
+)
+_EARLY_EXITS = {
+    "empty question": "nothing is left of the question once greetings and markup are removed",
+    "no known words": "none of the question's topic words appear in the knowledge base",
+    "no candidates": "no entry shares a topic word with the question",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why the engine answered, suggested or abstained on one question."""
+
+    result: AskResult
+    thresholds: Thresholds
+    decision: str  # one sentence naming the thresholds that decided
+
+    def describe(self, candidates: int = 5) -> str:
+        """Return the explanation as lines of text for a moderator."""
+        t = self.thresholds
+        lines = [
+            f"Question: {self.result.question!r}",
+            f"Normalised: {self.result.normalized!r}",
+            f"Decision: {self.decision}",
+        ]
+        if self.result.candidates:
+            lines.append("Candidates (score, the phrasing that matched best):")
+            lines += [
+                f"  {rank}. {c.entry.id}  {c.score:.1f}  {c.matched_phrasing!r}"
+                for rank, c in enumerate(self.result.candidates[:candidates], start=1)
+            ]
+        named = ", ".join(f"{f.name} {getattr(t, f.name):g}" for f in fields(t))
+        lines.append(f"Thresholds ({'strict' if t == STRICT else 'default'}): {named}.")
+        return "\n".join(lines)
+
+
+def explain(engine: Engine, question: str, *, strict: bool = False) -> Explanation:
+    """Ask ``question`` and explain the outcome against the thresholds that applied."""
+    thresholds = STRICT if strict else DEFAULT
+    result = engine.ask(question, strict=strict)
+    return Explanation(result, thresholds, decision_for(result, thresholds))
+
+
+def decision_for(result: AskResult, t: Thresholds) -> str:
+    """Say in one sentence why ``result`` answered, suggested or abstained under ``t``."""
+    facts = _EVIDENCE.search(result.reason)
+    if facts is None:
+        why = _EARLY_EXITS.get(result.reason, result.reason or "no reason given")
+        return f"no answer: {why}."
+    score, lead = float(facts["score"]), float(facts["lead"])
+    coverage, known = float(facts["coverage"]), float(facts["known"])
+    long_question = facts["long"] is not None
+    min_coverage = t.long_coverage if long_question else t.coverage
+    min_known = t.long_known if long_question else t.known
+    best = result.candidates[0].entry.id
+    evidence = f"score {score:g}, lead {lead:g}, coverage {coverage:g}, known {known:g}"
+    if long_question:
+        evidence += f" (a long question: {LONG_QUESTION_TERMS}+ topic words)"
+    if result.outcome is Outcome.ANSWER:
+        return f"answered with '{best}': {evidence} clear the answer thresholds."
+    short = [
+        f"{name} {value:g} < {needed:g}"
+        for name, value, needed in (
+            ("score", score, t.answer),
+            ("lead over the runner-up", lead, t.margin),
+            ("coverage", coverage, min_coverage),
+            ("known share", known, min_known),
+        )
+        if value < needed
+    ]
+    missed = "; ".join(short) or "no answer threshold was met"
+    if result.outcome is Outcome.SUGGESTIONS:
+        return f"suggested '{best}' and others instead of answering: {missed}."
+    floor = [
+        f"{name} {value:g} < {needed:g} needed to suggest"
+        for name, value, needed in (
+            ("score", score, t.suggest),
+            ("coverage", coverage, t.suggest_coverage),
+        )
+        if value < needed
+    ]
+    return f"no answer and no suggestions: {'; '.join(floor) or missed}."
