@@ -1,4 +1,4 @@
-"""Command line: ask, quote, validate, chat and run, all on the same engine."""
+"""Command line: ask, quote, validate, suggest, chat and run, all on the same engine."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.engine import Engine, check_regressions, load_engine
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.moderation.records import UnansweredQuestion
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", parents=[common], help="check a knowledge directory")
     validate.add_argument("directory", nargs="?", type=Path, help="the directory to check")
 
+    suggest = commands.add_parser(
+        "suggest", parents=[common], help="print YAML snippets for unanswered questions"
+    )
+    suggest.add_argument(
+        "--since", type=int, default=30, metavar="DAYS", help="look back DAYS days (default: 30)"
+    )
+    suggest.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="at most N groups (default: 20)"
+    )
+
     commands.add_parser("chat", parents=[common], help="talk to citebot in this terminal")
     commands.add_parser("run", parents=[common], help="run the Discord bot")
     return parser
@@ -76,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     directory: Path = args.knowledge or settings.knowledge_dir
     if args.command == "validate":
         return validate(args.directory or directory)
+    if args.command == "suggest":
+        return suggest(settings, directory, since_days=args.since, limit=args.limit)
     try:
         engine = load_engine(directory)
     except KnowledgeError as error:
@@ -118,6 +134,50 @@ def validate(directory: Path) -> int:
         f"question(s) pass; knowledge version {knowledge.version}"
     )
     return EXIT_OK
+
+
+def suggest(settings: Settings, directory: Path, *, since_days: int, limit: int) -> int:
+    """Print unanswered questions from the feedback database as YAML snippets to paste."""
+    # Imported here, so `ask` and `quote` start without loading the feedback store.
+    import asyncio
+
+    from bot.moderation.store import StoreUnavailable
+    from bot.moderation.suggest import group_unanswered, render_suggestions
+
+    if since_days < 1 or limit < 1:
+        print("citebot: --since and --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    path = settings.database_path
+    if not path.exists():
+        print(f"No unanswered questions recorded yet (no database at {path}).")
+        return EXIT_OK
+    since = datetime.now(UTC) - timedelta(days=since_days)
+    try:
+        records = asyncio.run(_read_unanswered(path, since, settings.database_timeout_seconds))
+    except StoreUnavailable as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not records:
+        print(f"No unanswered questions in the last {since_days} day(s).")
+        return EXIT_OK
+    try:
+        engine = load_engine(directory)
+    except KnowledgeError as error:
+        print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    groups = group_unanswered(records, engine)[:limit]
+    if not groups:
+        print(f"Every question asked in the last {since_days} day(s) is answered now.")
+        return EXIT_OK
+    print(render_suggestions(groups, engine), end="")
+    return EXIT_OK
+
+
+async def _read_unanswered(path: Path, since: datetime, timeout: float) -> list[UnansweredQuestion]:
+    from bot.moderation.store import FeedbackStore
+
+    async with await FeedbackStore.open(path, timeout=timeout) as store:
+        return await store.unanswered(since)
 
 
 def _answer_each(query: str | None, as_json: bool, answer: Callable[[str], str]) -> int:
