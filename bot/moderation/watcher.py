@@ -55,15 +55,17 @@ async def watch(
     reloads that found nothing new).
     """
     directory = Path(directory or manager.directory).resolve()
-    watched_before = False
+    lost = False  # the directory vanished or was replaced: it may hold anything when back
+    polling = False  # after a native watch fails (inotify limits), poll instead
     while True:
         identity = _identity(directory)
         if identity is None:
+            lost = True
             await asyncio.sleep(RETRY_SECONDS)
             continue
-        if watched_before:  # the directory came back or was replaced: it may hold anything
+        if lost:
+            lost = False
             await _reload(manager, on_outcome)
-        watched_before = True
         try:
             async for changes in awatch(
                 directory,
@@ -72,15 +74,18 @@ async def watch(
                 step=debounce_ms,
                 rust_timeout=recheck_ms,
                 yield_on_timeout=True,
+                force_polling=polling or None,
             ):
                 if changes:
                     log.debug("knowledge changed: %s", sorted(path for _, path in changes))
                     await _reload(manager, on_outcome)
                 if _identity(directory) != identity:
                     log.warning("%s was removed or replaced; watching it again", directory)
+                    lost = True
                     break
-        except Exception as error:  # vanished between checks, inotify limits: wait and retry
-            log.warning("cannot watch %s (%s); retrying", directory, error)
+        except Exception as error:  # vanished between checks, or out of inotify watches
+            log.warning("cannot watch %s (%s); polling it instead", directory, error)
+            polling, lost = True, True
             await asyncio.sleep(RETRY_SECONDS)
 
 

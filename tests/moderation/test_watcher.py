@@ -6,9 +6,11 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.moderation import watcher
 from bot.moderation.outcomes import ReloadOutcome
 from bot.moderation.reload import KnowledgeManager
 from bot.moderation.watcher import is_relevant, watch
@@ -169,3 +171,31 @@ async def _until(condition: Callable[[], bool], timeout: float = WAIT_SECONDS) -
             await asyncio.sleep(0.02)
 
     await asyncio.wait_for(poll(), timeout)
+
+
+async def test_a_failing_native_watch_falls_back_to_polling(
+    manager: KnowledgeManager, knowledge: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_awatch = watcher.awatch
+    modes: list[bool | None] = []
+
+    def flaky_awatch(*args: Any, **kwargs: Any) -> Any:
+        modes.append(kwargs.get("force_polling"))
+        if len(modes) == 1:
+            raise OSError("OS file watch limit reached")
+        return real_awatch(*args, **kwargs)
+
+    monkeypatch.setattr(watcher, "awatch", flaky_awatch)
+    monkeypatch.setattr(watcher, "RETRY_SECONDS", 0.05)
+    reported: asyncio.Queue[ReloadOutcome] = asyncio.Queue()
+    task = asyncio.create_task(watch(manager, debounce_ms=DEBOUNCE_MS, on_outcome=reported.put))
+    await asyncio.sleep(SETTLE_SECONDS * 2)
+    add_new_entry(knowledge)
+
+    outcome = await asyncio.wait_for(reported.get(), WAIT_SECONDS)
+
+    assert modes == [None, True]
+    assert outcome.ok and outcome.changed
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
