@@ -12,9 +12,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Entry
-from bot.search.intent import question_kind
 from bot.search.normalize import normalize
-from bot.search.vocabulary import SHORTHAND, STOPWORDS, stem
+from bot.search.vocabulary import SHORTHAND, STOPWORDS, is_common_english, stem
 
 # A misspelt word maps onto a known one at this fuzz.ratio or above ("thad" -> "thaad" is 89,
 # "tillersen" -> "tillerson" 89, "gatilof" -> "gatilov" 86); "rice" -> "price" (89) is why the
@@ -23,7 +22,7 @@ TYPO_CUTOFF = 84
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
 # Chosen with tests/eval/tune.py on the dev questions.
-UNKNOWN_WORD_WEIGHT = 0.75
+UNKNOWN_WORD_WEIGHT = 1.0
 # At most this many typo neighbours per word (a word rarely has more than two plausible ones).
 MAX_TYPO_TERMS = 3
 # Words sharing their first 7 letters are forms of one word ("strategy", "strategic");
@@ -36,20 +35,27 @@ MAX_POSTINGS_OPENED = 2000
 BODY_WORD_WEIGHT = 0.6
 
 
-def content_terms(normalized: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
-    """Return the stemmed topic words of normalised text.
+def content_words(
+    normalized: str, synonyms: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Return (word as typed, term) for each topic word of normalised text.
 
-    Shorthand is expanded, stopwords dropped, and each word mapped through ``synonyms``
+    Shorthand is expanded, stopwords dropped, and each stemmed word mapped through ``synonyms``
     (stemmed variant -> stemmed article word) so "hate" and "opposes" meet as "oppos".
     """
     synonyms = synonyms or {}
-    terms: list[str] = []
+    words: list[tuple[str, str]] = []
     for token in normalized.split():
         for word in SHORTHAND.get(token, token).split():
             if word not in STOPWORDS:
                 stemmed = stem(word)
-                terms.append(synonyms.get(stemmed, stemmed))
-    return terms
+                words.append((word, synonyms.get(stemmed, stemmed)))
+    return words
+
+
+def content_terms(normalized: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
+    """Return the stemmed topic words (terms) of normalised text."""
+    return [term for _, term in content_words(normalized, synonyms)]
 
 
 def stemmed_synonyms(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -69,7 +75,6 @@ class IndexedEntry:
     entry: Entry
     phrasings: tuple[str, ...]  # normalised question, alternates and keywords
     terms_by_phrasing: tuple[frozenset[str], ...]  # topic words of each phrasing, same order
-    kinds: frozenset[str]  # kinds of answer its question and alternates ask for (who, when...)
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
 
@@ -104,11 +109,8 @@ class EntryIndex:
             phrasing_terms = frozenset().union(*terms_by_phrasing)
             body_text = " ".join((entry.answer, *(q.text for q in entry.quotes)))
             body_terms = frozenset(self.terms(normalize(body_text))) - phrasing_terms
-            kinds = frozenset(
-                kind for kind in map(question_kind, map(normalize, entry.phrasings)) if kind
-            )
             self.items.append(
-                IndexedEntry(entry, phrasings, terms_by_phrasing, kinds, phrasing_terms, body_terms)
+                IndexedEntry(entry, phrasings, terms_by_phrasing, phrasing_terms, body_terms)
             )
             for term in phrasing_terms | body_terms:
                 postings[term].append(position)
@@ -131,6 +133,12 @@ class EntryIndex:
         # Spellings a typo may be aimed at: every term, and every synonym (which stands for its
         # article word), so "publishd" still finds "published" -> "publication".
         self._spellings = {term: term for term in self.postings}
+        # Whole words too: "cuasing" is near "causing", not near its stem "caus".
+        for item in self.items:
+            texts = (*item.phrasings, normalize(item.entry.answer))
+            for text in texts:
+                for word, term in content_words(text, self.synonyms):
+                    self._spellings.setdefault(word, term)
         for variant, word in self.synonyms.items():
             if word in self.postings:
                 self._spellings.setdefault(variant, word)
@@ -144,11 +152,26 @@ class EntryIndex:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
         self.lookup = lru_cache(maxsize=4096)(self._lookup)
 
+    def words(self, normalized: str) -> list[tuple[str, str]]:
+        """Return (word, term) pairs of normalised text, with this index's synonyms applied."""
+        return content_words(normalized, self.synonyms)
+
     def terms(self, normalized: str) -> list[str]:
         """Return the topic words of normalised text, with this index's synonyms applied."""
         return content_terms(normalized, self.synonyms)
 
-    def _lookup(self, word: str) -> TermMatch:
+    def lookup_word(self, typed: str, term: str) -> TermMatch:
+        """Map a word onto the vocabulary by its term, or else by its spelling as typed."""
+        # An ordinary English word the knowledge base lacks ("married") is not a typo of one it
+        # has ("arrived"): only unusual spellings are corrected.
+        correct_typos = not is_common_english(typed)
+        match = self.lookup(term, correct_typos)
+        if match.known or typed == term:
+            return match
+        by_spelling = self.lookup(typed, correct_typos)
+        return TermMatch(term, by_spelling.terms) if by_spelling.known else match
+
+    def _lookup(self, word: str, correct_typos: bool = True) -> TermMatch:
         """Map one question word onto the vocabulary: itself, likely typos, and close forms.
 
         A known word keeps its typo neighbours too: moderators list misspellings as alternates
@@ -157,7 +180,7 @@ class EntryIndex:
         found: dict[str, float] = {}
         if word in self.postings:
             found[word] = 1.0
-        if len(word) >= MIN_TYPO_LENGTH and word.isalpha():
+        if correct_typos and len(word) >= MIN_TYPO_LENGTH and word.isalpha():
             nearby: set[str] = set()
             for length in range(len(word) - 2, len(word) + 3):
                 nearby.update(self._by_ends.get((word[0], length), ()))
@@ -173,10 +196,10 @@ class EntryIndex:
             ):
                 term = self._spellings[spelling]
                 found[term] = max(found.get(term, 0.0), score / 100)
-            if len(word) >= SHARED_STEM_LENGTH:
-                # "strategy" and "strategic": the same stem, a different ending.
-                for term in self._by_prefix.get(word[:SHARED_STEM_LENGTH], ()):
-                    found.setdefault(term, SHARED_STEM_SIMILARITY)
+        if len(word) >= SHARED_STEM_LENGTH and word.isalpha():
+            # "strategy" and "strategic": the same stem, a different ending.
+            for term in self._by_prefix.get(word[:SHARED_STEM_LENGTH], ()):
+                found.setdefault(term, SHARED_STEM_SIMILARITY)
         ranked = sorted(found.items(), key=lambda pair: pair[1], reverse=True)
         return TermMatch(word, tuple(ranked))
 

@@ -25,6 +25,12 @@ _LEADING_FILLER = re.compile(
 )
 
 
+# Chat framings that would otherwise read as topic words ("deal" is the article's gas deal).
+_FRAMINGS = re.compile(
+    r"\bwhat(?:s| is) (?:the|ur|your) deal (?:with|w)\b|\bwhat(?:s| is) up with\b"
+)
+
+
 def normalize(text: str) -> str:
     """Return ``text`` casefolded, with markup, punctuation and greetings removed."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
@@ -38,7 +44,7 @@ def normalize(text: str) -> str:
     text = _UNDERSCORE.sub(" ", _NON_WORD.sub(" ", text)).strip()
     text = re.sub(r"\$\s*(?=\d)", "$", text)
     text = re.sub(r"\$(?!\d)", " ", text)
-    text = " ".join(text.split())
+    text = _FRAMINGS.sub("what about", " ".join(text.split()))
     return _LEADING_FILLER.sub("", text).strip()
 
 

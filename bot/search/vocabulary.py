@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from rapidfuzz.distance import DamerauLevenshtein
+from spellchecker import SpellChecker
 
 # Function words, question words and chat filler: they say how someone asks, not what about.
 STOPWORDS = frozenset(
@@ -16,7 +19,7 @@ STOPWORDS = frozenset(
     lets like lol lmao me mean meant mention mentioned mentions might more most much must my
     need ngl no nor not now of off oh ok okay on once only or other our out over own please pls
     plz post quick quite rather read reading really regarding right said say saying says see
-    seems she should so some something sort specifically still such sure talk talked talking
+    seems she should so some something sort specifically still such sure
     tell telling than thank thanks that thats the their them then there these they thing things
     think this those though thought through thx to too tbh u um uh understand up ur us very
     want wanna was wasnt way we well were what whats when where whether which while who whom
@@ -36,7 +39,8 @@ STOPWORDS = frozenset(
     again actual actually already always basically detail details exact explain fill happen
     happened happening hmm interested interesting learn look looking make made means matter
     mind question questions quote quotes remember summary tell told thing things try trying
-    understand use used wanted word words work yall
+    understand use used wanted word words work yall true truth anymore tf fr lowkey highkey
+    deadass istg smh
     """.split()
 )
 
@@ -103,16 +107,36 @@ def stem(token: str) -> str:
     return token[:-1] if token.endswith("e") and len(token) > 4 else token
 
 
-def is_mistyped_function_word(word: str) -> bool:
-    """True for "hwo", "teh", "wher": one slip (a swap counts as one) from a question word."""
+def is_mistyped_filler(word: str) -> bool:
+    """True for "hwo", "teh", "actully": one slip (a swap counts as one) from a filler word.
+
+    Short words are only compared with question words: "cost" is one slip from "most".
+    """
     if len(word) < 3:
         return False
+    candidates = TYPO_PRONE if len(word) < 5 else LONG_STOPWORDS
     return any(
         candidate[0] == word[0]
         and DamerauLevenshtein.distance(word, candidate, score_cutoff=1) <= 1
-        for candidate in TYPO_PRONE
+        for candidate in candidates
     )
 
 
-# Words reach the check stemmed ("artcle" arrives as "artcl"), so stems are listed too.
-TYPO_PRONE = frozenset(_TYPO_PRONE_WORDS) | frozenset(stem(word) for word in _TYPO_PRONE_WORDS)
+TYPO_PRONE = frozenset(_TYPO_PRONE_WORDS)
+LONG_STOPWORDS = frozenset(word for word in STOPWORDS | TYPO_PRONE if len(word) >= 5)
+
+
+# pyspellchecker's English frequency list counts "married" 240,829 times and a real slip like
+# "tillersen" 0; "thad" (134) and "wat" (680) are rare enough to still be read as typos.
+COMMON_WORD_COUNT = 1000
+
+
+@cache
+def _english_counts() -> dict[str, int]:
+    """Load the English word frequencies once per process (about 0.1 s)."""
+    return dict(SpellChecker(distance=1).word_frequency.dictionary)
+
+
+def is_common_english(word: str) -> bool:
+    """True for an ordinary English word ("married", "tall"): it is not a typo of another."""
+    return _english_counts().get(word, 0) >= COMMON_WORD_COUNT

@@ -26,14 +26,16 @@ from tests.eval.evaluate import SETS, _fold
 TUNING_SETS = ("dev", "dev2")  # never "questions": it is the held-out measure
 WEIGHTS = [(0.45, 0.35, 0.20), (0.5, 0.3, 0.2), (0.35, 0.35, 0.3), (0.4, 0.3, 0.3)]
 UNKNOWN = [1.0, 0.75, 0.5]
-PENALTIES = [0.0, 15.0, 30.0]
 GRID = {
-    "answer": [56.0, 60.0, 64.0, 68.0, 72.0],
-    "margin": [2.0, 4.0, 6.0, 8.0, 10.0, 12.0],
-    "coverage": [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8],
-    "known": [0.5, 0.6, 0.7, 0.8],
+    "answer": [56.0, 60.0, 64.0],
+    "margin": [4.0, 6.0, 8.0],
+    "coverage": [0.6, 0.65, 0.7, 0.75, 0.8],
+    "known": [0.6, 0.7, 0.8],
     "long_coverage": [0.2, 0.3, 0.4],
     "long_known": [0.4, 0.6],
+    "clear_score": [70.0, 75.0, 80.0, 101.0],
+    "clear_lead": [10.0, 15.0, 20.0],
+    "clear_coverage": [0.45, 0.55, 0.65],
 }
 
 
@@ -55,9 +57,8 @@ def main() -> int:
         in_scope += len(data["in_scope"])
     results = []
     base_unknown = matcher.index.unknown_idf
-    for unknown, weights, penalty in itertools.product(UNKNOWN, WEIGHTS, PENALTIES):
+    for unknown, weights in itertools.product(UNKNOWN, WEIGHTS):
         matcher.index.unknown_idf = base_unknown * unknown
-        matcher_module.KIND_MISMATCH_PENALTY = penalty
         matcher_module.W_COVERAGE, matcher_module.W_PHRASE, matcher_module.W_PHRASING_COVERED = (
             weights
         )
@@ -81,7 +82,7 @@ def main() -> int:
             correct, wrong, answered_off = tally["correct"], tally["wrong"], tally["off-topic"]
             objective = correct - 5 * wrong - 5 * answered_off
             results.append(
-                (objective, correct, wrong, answered_off, (unknown, *weights, penalty), thresholds)
+                (objective, correct, wrong, answered_off, (unknown, *weights), thresholds)
             )
     results.sort(key=lambda row: row[0], reverse=True)
     print("Best setting for each number of mistakes (wrong + off-topic answered):")
