@@ -53,8 +53,9 @@ class KnowledgeManager:
     ) -> KnowledgeManager:
         """Load ``directory`` as a reload would and serve it; raise KnowledgeError (blocking)."""
         snapshots = Snapshots(Path(data_dir), Path(directory).resolve().name)
-        engine = _build(Path(directory), snapshots)
-        _keep(snapshots.promote, engine.version)
+        engine, staged = _build(Path(directory), snapshots)
+        if staged:
+            _keep(snapshots.promote, engine.version)
         return cls(engine, directory=directory, data_dir=data_dir, on_swap=on_swap)
 
     @property
@@ -67,7 +68,7 @@ class KnowledgeManager:
         async with self._lock:
             current = self._engine
             try:
-                engine = await _off_loop(_build, self.directory, self._snapshots)
+                engine, staged = await _off_loop(_build, self.directory, self._snapshots)
             except KnowledgeError as error:
                 return self._refuse(RELOAD, error.problems)
             except Exception as error:  # a reload must never take the bot down
@@ -75,8 +76,9 @@ class KnowledgeManager:
                 return self._refuse(RELOAD, [_unexpected(self.directory, error)])
             if engine.version == current.version:
                 return self._outcome(RELOAD, current, current)
-            await _off_loop(_keep, self._snapshots.promote, engine.version)
-            self._disk_previous = self._snapshots.version(PREVIOUS)
+            if staged:
+                await _off_loop(_keep, self._snapshots.promote, engine.version)
+                self._disk_previous = await _off_loop(self._snapshots.version, PREVIOUS)
             return self._swap(RELOAD, engine)
 
     async def rollback(self) -> ReloadOutcome:
@@ -92,7 +94,7 @@ class KnowledgeManager:
                     log.exception("rollback from %s failed unexpectedly", self._snapshots.root)
                     return self._refuse(ROLLBACK, [_unexpected(self.directory, error)])
             await _off_loop(_keep, self._snapshots.exchange)
-            self._disk_previous = self._snapshots.version(PREVIOUS)
+            self._disk_previous = await _off_loop(self._snapshots.version, PREVIOUS)
             return self._swap(ROLLBACK, target)
 
     def status(self) -> KnowledgeStatus:
@@ -165,17 +167,20 @@ async def _off_loop(func: Callable[..., T], *args: object) -> T:
         raise
 
 
-def _build(directory: Path, snapshots: Snapshots) -> Engine:
-    """Copy, load, validate, index and regression-test a directory; raise KnowledgeError."""
+def _build(directory: Path, snapshots: Snapshots) -> tuple[Engine, bool]:
+    """Load, validate, index and regression-test a directory; raise KnowledgeError.
+
+    Returns the engine and whether it was loaded from a staging snapshot that can be kept.
+    """
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), "is not a directory (moved or deleted?)")])
     try:
         copy = snapshots.stage(directory)
     except OSError as error:
-        raise KnowledgeError(
-            [Problem(str(directory), f"cannot be copied for loading: {_reason(error)}")]
-        ) from None
-    return _load(copy, directory)
+        # The snapshot only serves rollback after a restart: never let it block a reload.
+        log.warning("cannot snapshot %s (%s); loading it in place", directory, _reason(error))
+        return _load(directory, directory), False
+    return _load(copy, directory), True
 
 
 def _load_previous(snapshots: Snapshots, directory: Path) -> Engine:

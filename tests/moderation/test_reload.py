@@ -294,3 +294,20 @@ async def test_a_broken_start_raises_with_every_problem(knowledge: Path, data_di
 
     with pytest.raises(KnowledgeError, match="quotes\\[1\\]: not found verbatim"):
         KnowledgeManager.start(knowledge, data_dir)
+
+
+async def test_an_unwritable_data_dir_costs_only_the_disk_snapshot(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
+    manager = KnowledgeManager.start(knowledge, not_a_folder)
+    original = manager.engine.version
+    add_new_entry(knowledge)
+
+    reloaded = await manager.reload()
+    rolled_back = await manager.rollback()
+
+    assert reloaded.changed and rolled_back.ok and manager.engine.version == original
+    quote_not_verbatim(knowledge)
+    assert not (await manager.reload()).ok  # validation is unchanged when loading in place
