@@ -76,10 +76,11 @@ async def watch(
                 yield_on_timeout=True,
                 force_polling=polling or None,
             ):
-                if changes:
+                moved = _identity(directory) != identity
+                if changes or moved:  # a vanished directory is reported like any broken edit
                     log.debug("knowledge changed: %s", sorted(path for _, path in changes))
                     await _reload(manager, on_outcome)
-                if _identity(directory) != identity:
+                if moved:
                     log.warning("%s was removed or replaced; watching it again", directory)
                     lost = True
                     break

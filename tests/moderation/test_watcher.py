@@ -17,7 +17,10 @@ from bot.moderation.watcher import is_relevant, watch
 from tests.moderation.conftest import ENERGY, NEW_QUESTION, add_new_entry
 from tests.moderation.test_reload import break_yaml
 
-DEBOUNCE_MS = 150
+# Saves in a burst come SAVE_GAP_SECONDS apart, far inside the debounce, so only a stall of
+# the test machine longer than the difference could split a burst in two.
+DEBOUNCE_MS = 400
+SAVE_GAP_SECONDS = 0.03
 SETTLE_SECONDS = 0.4  # long enough for inotify to be watching before a test edits
 WAIT_SECONDS = 10.0  # generous: CI machines stall; a passing test never waits this long
 
@@ -66,11 +69,11 @@ async def test_a_burst_of_saves_gives_one_reload(
     for _ in range(4):  # an editor saving repeatedly, faster than the debounce
         path.write_text(original + "\n", encoding="utf-8")
         path.write_text(original, encoding="utf-8")
-        await asyncio.sleep(DEBOUNCE_MS / 1000 / 4)
+        await asyncio.sleep(SAVE_GAP_SECONDS)
     add_new_entry(knowledge)
 
     outcome = await watching.next_outcome()
-    await asyncio.sleep(DEBOUNCE_MS / 1000 * 4)
+    await asyncio.sleep(DEBOUNCE_MS / 1000 * 3)  # time for a second reload, if one came
 
     assert outcome.ok and outcome.changed
     assert watching.reloads == 1
