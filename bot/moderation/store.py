@@ -198,8 +198,10 @@ class FeedbackStore:
         """Remember an answer that carries feedback buttons, so votes on it can count."""
         async with self._guard() as db:
             await db.execute(
-                "INSERT OR REPLACE INTO answers (answer_id, entry_id, question, score, guild_id,"
-                " channel_id, shown_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                # DO NOTHING, not REPLACE: replacing the row would cascade away its votes.
+                "INSERT INTO answers (answer_id, entry_id, question, score, guild_id,"
+                " channel_id, shown_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (answer_id) DO NOTHING",
                 (answer_id, entry_id, scrub(question), score, guild_id, channel_id, _seconds(at)),
             )
 

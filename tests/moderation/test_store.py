@@ -295,3 +295,13 @@ async def test_a_closed_store_says_so(path: Path) -> None:
 
     with pytest.raises(StoreUnavailable, match="is closed"):
         await store.unanswered(DAY_AGO)
+
+
+async def test_recording_an_answer_twice_keeps_its_votes(store: FeedbackStore) -> None:
+    answer_id = await show_answer(store)
+    await store.record_vote(answer_id, MEMBER, helpful=True)
+
+    await show_answer(store, answer_id)
+
+    assert (await store.stats(DAY_AGO)).helpful == 1
+    assert await store.record_vote(answer_id, MEMBER, helpful=True) is VoteResult.UNCHANGED
