@@ -28,6 +28,7 @@ class KnowledgeManager:
 
     ``engine`` is the only reference readers use; a swap is one attribute assignment, so a
     question that already took the engine finishes on it. Reloads and rollbacks are serialised.
+    ``on_swap`` (settable, e.g. to an engine holder's ``swap``) hears of every engine put live.
     """
 
     def __init__(
@@ -44,7 +45,7 @@ class KnowledgeManager:
         self._snapshots = Snapshots(Path(data_dir), self.directory.resolve().name)
         self._disk_previous = self._snapshots.version(PREVIOUS)  # one tiny read, at start-up
         self._last_failure: ReloadOutcome | None = None
-        self._on_swap = on_swap
+        self.on_swap = on_swap
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -117,9 +118,9 @@ class KnowledgeManager:
         self._previous = current
         self._engine = engine  # the swap: one assignment, no await before or after
         log.info("%s: knowledge %s is live (was %s)", action, engine.version, current.version)
-        if self._on_swap is not None:
+        if self.on_swap is not None:
             try:
-                self._on_swap(engine)
+                self.on_swap(engine)
             except Exception:
                 log.exception("on_swap callback failed; knowledge %s is live", engine.version)
         return self._outcome(action, current, engine)
