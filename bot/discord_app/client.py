@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -11,9 +12,13 @@ from discord.ext import commands
 
 from bot.discord_app.cooldown import AnswerCooldown
 from bot.discord_app.errors import CitebotTree
+from bot.discord_app.feedback import Feedback
 from bot.discord_app.holder import EngineHolder
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sync import sync_commands
+from bot.discord_app.votes import VoteButton
+from bot.knowledge.model import KnowledgeError
+from bot.moderation.reload import KnowledgeManager
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +36,13 @@ def build_intents(settings: Settings) -> discord.Intents:
 
 
 class CiteBot(commands.Bot):
-    """citebot on Discord: answers from the engine in ``holder``, configured by ``settings``."""
+    """citebot on Discord: answers from the engine in ``holder``, configured by ``settings``.
+
+    ``manager`` reloads the knowledge; without one, setup_hook starts one on the settings'
+    knowledge directory. ``feedback`` records questions and votes once setup_hook opened it.
+    """
+
+    manager: KnowledgeManager
 
     def __init__(
         self,
@@ -39,6 +50,7 @@ class CiteBot(commands.Bot):
         holder: EngineHolder,
         *,
         extra_cogs: Sequence[CogFactory] = (),
+        manager: KnowledgeManager | None = None,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -54,11 +66,22 @@ class CiteBot(commands.Bot):
         self.holder = holder
         self.cooldown = AnswerCooldown(settings.cooldown_rate, settings.cooldown_per_seconds)
         self.extra_cogs = tuple(extra_cogs)
+        self._given_manager = manager
+        self.feedback = Feedback(None)
 
     async def setup_hook(self) -> None:
-        """Load the cogs, then sync commands (here, not in on_ready, which runs on reconnects)."""
+        """Start the knowledge manager and the feedback store, load the cogs, sync commands.
+
+        Commands sync here, not in on_ready, which runs on every reconnect.
+        """
         from bot.discord_app.cogs import DEFAULT_COGS  # the cogs import this module
 
+        self.manager = self._given_manager or await self._start_manager()
+        if self.manager.engine is not self.holder.engine:
+            self.holder.swap(self.manager.engine)
+        self.manager.on_swap = self.holder.swap
+        self.feedback = await Feedback.open(self.settings)
+        self.add_dynamic_items(VoteButton)
         for factory in (*DEFAULT_COGS, *self.extra_cogs):
             await self.add_cog(factory(self))
         if self.application_id is None:
@@ -69,6 +92,27 @@ class CiteBot(commands.Bot):
         except discord.HTTPException as error:
             # The bot still answers mentions; slash commands keep their last synced shape.
             log.error("Command sync failed (%s); continuing with the last synced commands", error)
+
+    async def _start_manager(self) -> KnowledgeManager:
+        """Load the knowledge directory in a thread; if it fails now, serve what we were given."""
+        directory, data_dir = self.settings.knowledge_dir, self.settings.data_dir
+        try:
+            return await asyncio.to_thread(KnowledgeManager.start, directory, data_dir)
+        except KnowledgeError as error:
+            log.warning(
+                "%s no longer loads (%d problems); serving knowledge %s until a reload succeeds",
+                directory,
+                len(error.problems),
+                self.holder.engine.version,
+            )
+            return KnowledgeManager(self.holder.engine, directory=directory, data_dir=data_dir)
+
+    async def close(self) -> None:
+        """Stop the cogs (and with them the watcher), disconnect, then close the database."""
+        try:
+            await super().close()
+        finally:
+            await self.feedback.close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Do nothing here: citebot has no prefix commands, and its cogs listen for messages."""
@@ -89,15 +133,20 @@ class ShardedCiteBot(CiteBot, commands.AutoShardedBot):
 
 
 def create_bot(
-    settings: Settings, holder: EngineHolder, *, extra_cogs: Sequence[CogFactory] = ()
+    settings: Settings,
+    holder: EngineHolder,
+    *,
+    extra_cogs: Sequence[CogFactory] = (),
+    manager: KnowledgeManager | None = None,
 ) -> CiteBot:
     """Build the bot, sharded when the settings ask for it."""
     if not settings.uses_sharding:
-        return CiteBot(settings, holder, extra_cogs=extra_cogs)
+        return CiteBot(settings, holder, extra_cogs=extra_cogs, manager=manager)
     return ShardedCiteBot(
         settings,
         holder,
         extra_cogs=extra_cogs,
+        manager=manager,
         shard_count=settings.shard_count,
         shard_ids=settings.shard_ids,
     )

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.discord_app import limits
 from bot.discord_app.embeds import answer_embed
 from bot.discord_app.errors import handle_interaction_error
+from bot.discord_app.feedback import new_answer_id
 from bot.discord_app.holder import EngineHolder
 from bot.discord_app.replies import NO_MENTIONS, reply_privately
+from bot.discord_app.votes import vote_view
 from bot.knowledge.model import Entry
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CiteBot
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +49,17 @@ class CitebotView(discord.ui.View):
 class SuggestionsView(CitebotView):
     """One button per suggested entry; clicking one answers it publicly."""
 
-    def __init__(self, entries: Sequence[Entry], holder: EngineHolder) -> None:
+    def __init__(
+        self, entries: Sequence[Entry], holder: EngineHolder, *, question: str = ""
+    ) -> None:
         super().__init__(timeout=180)
         self.holder = holder
+        self.question = question  # what the member asked, recorded with the chosen answer
         for entry in entries[:3]:
             self.add_item(SuggestionButton(entry))
 
     async def choose(self, interaction: discord.Interaction[Any], entry_id: str) -> None:
-        """Drop the buttons, then post the chosen entry's answer for everyone."""
+        """Drop the buttons, then post the chosen entry's answer, with feedback buttons."""
         engine = self.holder.engine
         entry = engine.knowledge.entry(entry_id)
         if entry is None:
@@ -60,8 +68,19 @@ class SuggestionsView(CitebotView):
         self.stop()
         note = f"Answered: {limits.trim(entry.question, limits.BUTTON_LABEL)}"
         await interaction.response.edit_message(content=note, view=None)
+        answer_id = new_answer_id()
         await interaction.followup.send(
-            embed=answer_embed(entry, engine), allowed_mentions=NO_MENTIONS
+            embed=answer_embed(entry, engine),
+            view=vote_view(answer_id),
+            allowed_mentions=NO_MENTIONS,
+        )
+        await cast("CiteBot", interaction.client).feedback.answered(
+            answer_id,
+            entry.id,
+            question=self.question or entry.question,
+            score=None,  # the member chose it; the matcher was unsure
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,11 +11,13 @@ import pytest
 import simcord
 
 from bot.discord_app.client import CiteBot, create_bot
+from bot.discord_app.feedback import Feedback
 from bot.discord_app.holder import EngineHolder
 from bot.engine import Engine
 from bot.knowledge.model import Entry
+from bot.moderation.reload import KnowledgeManager
 from bot.search.results import AskResult
-from bot.settings import Settings
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 
 NO_PINGS = {"parse": []}
 EPHEMERAL = 64
@@ -35,6 +37,10 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         "shard_ids": None,
         "cooldown_rate": 50,
         "cooldown_per_seconds": 60.0,
+        "database_path": data_dir / "citebot.sqlite3",
+        "watch_knowledge": False,
+        "moderator_role_id": None,
+        "mod_log_channel_id": None,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -43,12 +49,38 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
 BotFactory = Callable[..., CiteBot]
 
 
+@pytest.fixture(autouse=True)
+async def close_feedback_stores(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """Close every feedback database a test's bots opened (SimCord never closes the bot)."""
+    opened: list[Feedback] = []
+    real_open = Feedback.open
+
+    async def tracked_open(settings: Settings) -> Feedback:
+        feedback = await real_open(settings)
+        opened.append(feedback)
+        return feedback
+
+    monkeypatch.setattr(Feedback, "open", tracked_open)
+    yield
+    for feedback in opened:
+        await feedback.close()
+
+
 @pytest.fixture
 def make_bot(engine: Engine, tmp_path: Path) -> BotFactory:
-    """Return a factory for bots over the real knowledge base; keyword args are settings."""
+    """Return a factory for bots over the real knowledge base; keyword args are settings.
 
-    def make(**overrides: Any) -> CiteBot:
-        return create_bot(make_settings(tmp_path / "data", **overrides), EngineHolder(engine))
+    Pass ``manager=`` to serve another knowledge directory; by default a manager wraps the
+    session's engine over the real knowledge/ (nothing is loaded again).
+    """
+
+    def make(*, manager: KnowledgeManager | None = None, **overrides: Any) -> CiteBot:
+        settings = make_settings(tmp_path / "data", **overrides)
+        if manager is None:
+            manager = KnowledgeManager(
+                engine, directory=DEFAULT_KNOWLEDGE_DIR, data_dir=settings.data_dir
+            )
+        return create_bot(settings, EngineHolder(manager.engine), manager=manager)
 
     return make
 

@@ -19,7 +19,7 @@ from bot.discord_app.sync import FINGERPRINT_FILE, command_fingerprint
 from bot.engine import Engine
 from tests.discord_app.conftest import BotFactory, make_settings, requests_to
 
-COMMANDS = ["Ask citebot", "ask", "help", "quote", "source", "topics"]
+COMMANDS = ["Ask citebot", "ask", "help", "kb", "quote", "source", "topics"]
 
 
 def global_syncs(env: simcord.Env) -> list[simcord.HttpLogEntry]:

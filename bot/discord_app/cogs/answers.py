@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord_app import limits
 from bot.discord_app.embeds import answer_embed, quotes_embed
+from bot.discord_app.feedback import new_answer_id
 from bot.discord_app.holder import EngineHolder
 from bot.discord_app.questions import clean_question
 from bot.discord_app.replies import (
@@ -21,7 +22,9 @@ from bot.discord_app.replies import (
     reply_privately,
 )
 from bot.discord_app.views import SuggestionsView
+from bot.discord_app.votes import vote_view
 from bot.engine import Engine
+from bot.search.results import AskResult
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot
@@ -44,22 +47,40 @@ async def spend_answer(interaction: discord.Interaction[Any]) -> bool:
 async def answer_interaction(
     interaction: discord.Interaction[Any], holder: EngineHolder, question: str, *, content: str = ""
 ) -> None:
-    """Answer publicly, or say privately that there is no answer, offering suggestions."""
+    """Answer publicly with feedback buttons, or say privately that there is no answer."""
     engine = holder.engine  # read once: a swap mid-answer must not mix two knowledge bases
     # Matching takes well under a millisecond, so it runs on the event loop.
     result = engine.ask(clean_question(question))
+    feedback = cast("CiteBot", interaction.client).feedback
+    where = {"guild_id": interaction.guild_id, "channel_id": interaction.channel_id}
     if result.entry is not None:
+        answer_id = new_answer_id()
         await interaction.response.send_message(
-            content or None, embed=answer_embed(result.entry, engine), allowed_mentions=NO_MENTIONS
+            content or None,
+            embed=answer_embed(result.entry, engine),
+            view=vote_view(answer_id),
+            allowed_mentions=NO_MENTIONS,
         )
-        return
+        # Recorded after the reply: a slow or locked database must not delay the answer.
+        await feedback.answered(
+            answer_id, result.entry.id, question=result.question, score=result.score, **where
+        )
+    else:
+        await _decline(interaction, holder, question, result)
+    await feedback.asked(result, **where)
+
+
+async def _decline(
+    interaction: discord.Interaction[Any], holder: EngineHolder, question: str, result: AskResult
+) -> None:
+    """Say privately that there is no answer, offering suggestions when there are some."""
     if not result.normalized:
         await reply_privately(interaction, EMPTY_MESSAGE)
         return
     if not result.suggestions:
         await reply_privately(interaction, miss_message(question, result))
         return
-    view = SuggestionsView(result.suggestions, holder)
+    view = SuggestionsView(result.suggestions, holder, question=result.question)
     sent = await interaction.response.send_message(
         miss_message(question, result), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
     )

@@ -10,10 +10,13 @@ import discord
 from discord.ext import commands
 
 from bot.discord_app.embeds import answer_embed
+from bot.discord_app.feedback import new_answer_id
 from bot.discord_app.questions import clean_question, looks_like_question
 from bot.discord_app.replies import EMPTY_MESSAGE, NO_MENTIONS, miss_message, retry_message
 from bot.discord_app.views import SuggestionsView
-from bot.search.results import Outcome
+from bot.discord_app.votes import vote_view
+from bot.engine import Engine
+from bot.search.results import AskResult, Outcome
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot
@@ -119,13 +122,31 @@ class ChannelAnswers(commands.Cog):
         if retry_after is not None:
             delete_after = min(retry_after, NOTICE_SECONDS)
             await _reply(message, content=retry_message(retry_after), delete_after=delete_after)
-        elif result.entry is not None:
-            await _reply(message, embed=answer_embed(result.entry, engine))
+            return
+        if result.entry is not None:
+            await self._answer(message, result, engine)
         elif result.suggestions:
-            view = SuggestionsView(result.suggestions, self.holder)
+            view = SuggestionsView(result.suggestions, self.holder, question=result.question)
             view.message = await _reply(message, content=miss_message(question, result), view=view)
         else:
             await _reply(message, content=miss_message(question, result))
+        await self.bot.feedback.asked(result, **_where(message))
+
+    async def _answer(self, message: discord.Message, result: AskResult, engine: Engine) -> None:
+        """Reply with the answer and its feedback buttons, and remember it for the votes."""
+        assert result.entry is not None
+        answer_id = new_answer_id()
+        sent = await _reply(
+            message, embed=answer_embed(result.entry, engine), view=vote_view(answer_id)
+        )
+        if sent is not None:
+            await self.bot.feedback.answered(
+                answer_id,
+                result.entry.id,
+                question=result.question,
+                score=result.score,
+                **_where(message),
+            )
 
     async def _answer_unasked(self, message: discord.Message) -> None:
         engine = self.holder.engine
@@ -143,7 +164,15 @@ class ChannelAnswers(commands.Cog):
             return
         if self.bot.cooldown.hit(message.author.id) is not None:
             return
-        await _reply(message, embed=answer_embed(result.entry, engine))
+        await self._answer(message, result, engine)
+        await self.bot.feedback.asked(result, **_where(message))
+
+
+def _where(message: discord.Message) -> dict[str, int | None]:
+    return {
+        "guild_id": message.guild.id if message.guild else None,
+        "channel_id": message.channel.id,
+    }
 
 
 def _replied_message(message: discord.Message) -> discord.Message | None:

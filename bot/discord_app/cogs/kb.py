@@ -1,0 +1,118 @@
+"""/kb: the moderators' commands to reload, roll back, inspect and learn from the knowledge."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app import limits
+from bot.discord_app.feedback import UNAVAILABLE
+from bot.discord_app.moderators import moderators_only
+from bot.discord_app.modlog import code_block, post_mod_log
+from bot.discord_app.questions import clean_question
+from bot.discord_app.replies import NO_MENTIONS, reply_privately
+from bot.discord_app.review import unanswered_pages
+from bot.discord_app.views import PagesView
+from bot.moderation.explain import explain
+from bot.moderation.outcomes import ReloadOutcome
+from bot.moderation.suggest import group_unanswered
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CiteBot
+
+log = logging.getLogger(__name__)
+
+PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class KnowledgeAdmin(commands.GroupCog, group_name="kb"):
+    """Moderators: reload and inspect the knowledge base, review what members asked."""
+
+    def __init__(self, bot: CiteBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command()
+    @moderators_only
+    async def reload(self, interaction: discord.Interaction[Any]) -> None:
+        """Reload the knowledge directory now; a broken edit is refused and explained."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._report(interaction, await self.bot.manager.reload())
+
+    @app_commands.command()
+    @moderators_only
+    async def rollback(self, interaction: discord.Interaction[Any]) -> None:
+        """Put the previous good knowledge base back live."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._report(interaction, await self.bot.manager.rollback())
+
+    @app_commands.command()
+    @moderators_only
+    async def status(self, interaction: discord.Interaction[Any]) -> None:
+        """Show which knowledge version is live and the last failed reload."""
+        await reply_privately(interaction, code_block(self.bot.manager.status().describe()))
+
+    @app_commands.command()
+    @app_commands.describe(days="How many days back to look (default 7)")
+    @moderators_only
+    async def unanswered(
+        self, interaction: discord.Interaction[Any], days: app_commands.Range[int, 1, 365] = 7
+    ) -> None:
+        """Show recent questions the bot could not answer, grouped, most frequent first."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        records = await self.bot.feedback.unanswered(datetime.now(UTC) - timedelta(days=days))
+        if records is None:
+            await reply_privately(interaction, UNAVAILABLE)
+            return
+        # Grouping re-asks every distinct question: CPU work, kept off the event loop.
+        groups = await asyncio.to_thread(group_unanswered, records, self.bot.holder.engine)
+        pages = unanswered_pages(groups, days)
+        if len(pages) == 1:
+            await reply_privately(interaction, embed=pages[0])
+            return
+        view = PagesView(pages, owner_id=interaction.user.id)
+        view.message = await interaction.followup.send(
+            embed=pages[0], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+        )
+
+    @app_commands.command()
+    @app_commands.describe(period="How far back to count")
+    @app_commands.choices(
+        period=[app_commands.Choice(name=f"last {name}", value=name) for name in PERIODS]
+    )
+    @moderators_only
+    async def stats(
+        self, interaction: discord.Interaction[Any], period: app_commands.Choice[str] | None = None
+    ) -> None:
+        """Count questions asked, answered and abstained, top entries and the helpful ratio."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        since = datetime.now(UTC) - PERIODS[period.value if period else "week"]
+        stats = await self.bot.feedback.stats(since)
+        await reply_privately(interaction, UNAVAILABLE if stats is None else stats.describe())
+
+    @app_commands.command()
+    @app_commands.describe(question="The question to explain, as a member would ask it")
+    @moderators_only
+    async def why(
+        self,
+        interaction: discord.Interaction[Any],
+        question: app_commands.Range[str, 1, limits.MAX_QUESTION],
+    ) -> None:
+        """Explain how the bot matches a question: candidates, scores and the deciding threshold."""
+        explanation = explain(self.bot.holder.engine, clean_question(question))
+        await reply_privately(interaction, code_block(explanation.describe()))
+
+    async def _report(self, interaction: discord.Interaction[Any], outcome: ReloadOutcome) -> None:
+        """Tell the moderator who asked, and the mod log, what a reload or rollback did."""
+        text = outcome.describe()
+        await reply_privately(interaction, code_block(text))
+        who = discord.utils.escape_markdown(interaction.user.display_name)
+        await post_mod_log(self.bot, text, heading=f"/kb {outcome.action} by {who}:")
