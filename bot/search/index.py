@@ -29,8 +29,10 @@ MAX_TYPO_TERMS = 3
 # they count at this similarity. Shorter shared prefixes ("nation", "national") are too loose.
 SHARED_STEM_LENGTH = 7
 SHARED_STEM_SIMILARITY = 0.85
-# Postings longer than this are only used to add to candidates that rarer words found.
+# Postings longer than this are only used to add to candidates that rarer words found, and
+# once this many candidates are found, later (commoner) words add to them only.
 MAX_POSTINGS_OPENED = 2000
+MAX_CANDIDATES_OPENED = 1000
 # A word that appears only in an entry's answer or quotes counts this much of a phrasing word.
 BODY_WORD_WEIGHT = 0.6
 
@@ -181,19 +183,24 @@ class EntryIndex:
         if word in self.postings:
             found[word] = 1.0
         if correct_typos and len(word) >= MIN_TYPO_LENGTH and word.isalpha():
-            nearby: set[str] = set()
-            for length in range(len(word) - 2, len(word) + 3):
-                nearby.update(self._by_ends.get((word[0], length), ()))
-                nearby.update(self._by_ends.get((word[-1] + "$", length), ()))
-            nearby.discard(word)
+            nearby: list[str] = []
+            # A word already known only looks for close variants (one slip, same start);
+            # an unknown one also tries words it might begin differently from.
+            spread = 1 if word in self.postings else 2
+            for length in range(len(word) - spread, len(word) + spread + 1):
+                nearby += self._by_ends.get((word[0], length), ())
+                if spread == 2:
+                    nearby += self._by_ends.get((word[-1] + "$", length), ())
             for spelling, score, _ in process.extract(
                 word,
-                list(nearby),
+                nearby,
                 scorer=fuzz.ratio,
                 processor=None,
                 score_cutoff=TYPO_CUTOFF,
-                limit=MAX_TYPO_TERMS,
+                limit=MAX_TYPO_TERMS + 1,
             ):
+                if spelling == word:
+                    continue
                 term = self._spellings[spelling]
                 found[term] = max(found.get(term, 0.0), score / 100)
         if len(word) >= SHARED_STEM_LENGTH and word.isalpha():
@@ -224,20 +231,23 @@ class EntryIndex:
         for match in known:
             weight = self.weight(match)
             best: dict[int, float] = {}
-            for term, similarity in match.terms:
-                common = len(self.postings[term]) > MAX_POSTINGS_OPENED and bool(scores)
+            for rank, (term, similarity) in enumerate(match.terms):
+                # Rare words (taken first) choose the candidates. Once enough are found, for a
+                # very common word, or for a word's less likely readings (typo neighbours),
+                # postings only add to entries already found: opening them all would scan
+                # much of a large index.
+                restricted = bool(scores) and (
+                    rank > 0
+                    or len(scores) >= MAX_CANDIDATES_OPENED
+                    or len(self.postings[term]) > MAX_POSTINGS_OPENED
+                )
                 for postings, share in (
                     (self.strong[term], weight * similarity),
                     (self.weak[term], weight * similarity * BODY_WORD_WEIGHT),
                 ):
-                    if common:
-                        # A very common word only adds to entries that rarer words already
-                        # found: opening its postings would scan most of a large index.
-                        members = set(postings)
-                        positions: Iterable[int] = (p for p in scores if p in members)
-                    else:
-                        positions = postings
-                    for position in positions:
+                    for position in postings:
+                        if restricted and position not in scores:
+                            continue
                         if share > best.get(position, 0.0):
                             best[position] = share
             for position, share in best.items():
