@@ -9,15 +9,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge.model import Entry
 from bot.search.normalize import normalize
 from bot.search.vocabulary import SHORTHAND, STOPWORDS, is_common_english, stem
 
-# A misspelt word maps onto a known one at this fuzz.ratio or above ("thad" -> "thaad" is 89,
-# "tillersen" -> "tillerson" 89, "gatilof" -> "gatilov" 86); "rice" -> "price" (89) is why the
-# matcher also needs most of a question to be covered before it answers.
+# A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
+# deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
+# "thad" -> "thaad", "raod" -> "road", "tillersen" -> "tillerson". Ordinary English words
+# ("rice", "married") are never corrected (see is_common_english).
+MAX_ONE_SLIP_LENGTH = 6
+# Quote search still uses fuzz.ratio: a term must be this close to a word of the article.
 TYPO_CUTOFF = 84
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
@@ -191,18 +195,20 @@ class EntryIndex:
                 nearby += self._by_ends.get((word[0], length), ())
                 if spread == 2:
                     nearby += self._by_ends.get((word[-1] + "$", length), ())
-            for spelling, score, _ in process.extract(
+            slips = 1 if len(word) <= MAX_ONE_SLIP_LENGTH else 2
+            for spelling, distance, _ in process.extract(
                 word,
                 nearby,
-                scorer=fuzz.ratio,
+                scorer=DamerauLevenshtein.distance,
                 processor=None,
-                score_cutoff=TYPO_CUTOFF,
+                score_cutoff=slips,
                 limit=MAX_TYPO_TERMS + 1,
             ):
                 if spelling == word:
                     continue
                 term = self._spellings[spelling]
-                found[term] = max(found.get(term, 0.0), score / 100)
+                similarity = 1 - distance / max(len(word), len(spelling))
+                found[term] = max(found.get(term, 0.0), similarity)
         if len(word) >= SHARED_STEM_LENGTH and word.isalpha():
             # "strategy" and "strategic": the same stem, a different ending.
             for term in self._by_prefix.get(word[:SHARED_STEM_LENGTH], ()):

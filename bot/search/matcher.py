@@ -73,7 +73,7 @@ SHORTLIST_SIZE = 8  # re-ranking more changed no answer on the eval sets, and co
 MAX_CANDIDATES = 5
 # Weights of the final score: how much of the question the entry covers, how closely the question
 # reads like the entry's closest phrasing, and how much of some phrasing the question covers.
-W_COVERAGE, W_PHRASE, W_PHRASING_COVERED = 0.4, 0.3, 0.3
+W_COVERAGE, W_PHRASE, W_PHRASING_COVERED = 0.35, 0.35, 0.3
 MAX_QUESTION_CHARS = 1000
 
 
