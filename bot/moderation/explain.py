@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, fields
 
 from bot.engine import Engine
@@ -12,12 +11,6 @@ from bot.search.results import AskResult, Outcome
 
 log = logging.getLogger(__name__)
 
-# The matcher states its evidence as "score 72.3, lead 12.0, coverage 0.80, known 1.00" with
-# ", long question" appended for questions of LONG_QUESTION_TERMS or more topic words.
-_EVIDENCE = re.compile(
-    r"score (?P<score>-?[\d.]+), lead (?P<lead>-?[\d.]+), "
-    r"coverage (?P<coverage>-?[\d.]+), known (?P<known>-?[\d.]+)(?P<long>, long question)?"
-)
 _EARLY_EXITS = {
     "empty question": "nothing is left of the question once greetings and markup are removed",
     "no known words": "none of the question's topic words appear in the knowledge base",
@@ -61,40 +54,21 @@ def explain(engine: Engine, question: str, *, strict: bool = False) -> Explanati
 
 def decision_for(result: AskResult, t: Thresholds) -> str:
     """Say in one sentence why ``result`` answered, suggested or abstained under ``t``."""
-    facts = _EVIDENCE.search(result.reason)
-    if facts is None:
+    evidence = result.evidence
+    if evidence is None or not result.candidates:
         why = _EARLY_EXITS.get(result.reason, result.reason or "no reason given")
         return f"no answer: {why}."
-    score, lead = float(facts["score"]), float(facts["lead"])
-    coverage, known = float(facts["coverage"]), float(facts["known"])
-    long_question = facts["long"] is not None
-    min_coverage = t.long_coverage if long_question else t.coverage
-    min_known = t.long_known if long_question else t.known
     best = result.candidates[0].entry.id
-    evidence = f"score {score:g}, lead {lead:g}, coverage {coverage:g}, known {known:g}"
-    if long_question:
-        evidence += f" (a long question: {LONG_QUESTION_TERMS}+ topic words)"
+    facts = (
+        f"score {evidence.score:g}, lead {evidence.lead:g}, coverage {evidence.coverage:g}, "
+        f"known {evidence.known:g}"
+    )
+    if evidence.long_question:
+        facts += f" (a long question: {LONG_QUESTION_TERMS}+ topic words)"
     if result.outcome is Outcome.ANSWER:
-        return f"answered with '{best}': {evidence} clear the answer thresholds."
-    short = [
-        f"{name} {value:g} < {needed:g}"
-        for name, value, needed in (
-            ("score", score, t.answer),
-            ("lead over the runner-up", lead, t.margin),
-            ("coverage", coverage, min_coverage),
-            ("known share", known, min_known),
-        )
-        if value < needed
-    ]
-    missed = "; ".join(short) or "no answer threshold was met"
+        return f"answered with '{best}': {facts} clear the answer thresholds."
+    missed = "; ".join(evidence.shortfalls(t)) or "no answer threshold was met"
     if result.outcome is Outcome.SUGGESTIONS:
         return f"suggested '{best}' and others instead of answering: {missed}."
-    floor = [
-        f"{name} {value:g} < {needed:g} needed to suggest"
-        for name, value, needed in (
-            ("score", score, t.suggest),
-            ("coverage", coverage, t.suggest_coverage),
-        )
-        if value < needed
-    ]
+    floor = [f"{miss} needed to suggest" for miss in evidence.suggest_shortfalls(t)]
     return f"no answer and no suggestions: {'; '.join(floor) or missed}."

@@ -186,27 +186,41 @@ class Evidence:
             term_count >= LONG_QUESTION_TERMS,
         )
 
-    def answers(self, thresholds: Thresholds) -> bool:
-        """True when the best entry is good enough, far enough ahead, and covers the question."""
+    def shortfalls(self, thresholds: Thresholds) -> list[str]:
+        """Name each answer threshold the evidence misses ("score 50 < 56"); [] if it answers."""
         min_coverage = thresholds.long_coverage if self.long_question else thresholds.coverage
         min_known = thresholds.long_known if self.long_question else thresholds.known
-        usual = (
-            self.score >= thresholds.answer
-            and self.lead >= thresholds.margin
-            and self.coverage >= min_coverage
-            and self.known >= min_known
+        usual = _missed(
+            ("score", self.score, thresholds.answer),
+            ("lead over the best rival", self.lead, thresholds.margin),
+            ("coverage", self.coverage, min_coverage),
+            ("known share", self.known, min_known),
         )
-        clear_winner = (
-            self.score >= thresholds.clear_score
-            and self.lead >= thresholds.clear_lead
-            and self.coverage >= thresholds.clear_coverage
-            and self.known >= min_known
+        clear_winner = _missed(
+            ("score", self.score, thresholds.clear_score),
+            ("lead over the best rival", self.lead, thresholds.clear_lead),
+            ("coverage", self.coverage, thresholds.clear_coverage),
+            ("known share", self.known, min_known),
         )
-        return usual or clear_winner
+        return [] if not usual or not clear_winner else usual
+
+    def answers(self, thresholds: Thresholds) -> bool:
+        """True when the best entry is good enough, far enough ahead, and covers the question.
+
+        A clear winner (clear_score, clear_lead) may answer with less coverage.
+        """
+        return not self.shortfalls(thresholds)
+
+    def suggest_shortfalls(self, thresholds: Thresholds) -> list[str]:
+        """Name each suggestion threshold the evidence misses; [] if it may suggest."""
+        return _missed(
+            ("score", self.score, thresholds.suggest),
+            ("coverage", self.coverage, thresholds.suggest_coverage),
+        )
 
     def suggests(self, thresholds: Thresholds) -> bool:
         """True when the best entries are close enough to offer as "did you mean"."""
-        return self.score >= thresholds.suggest and self.coverage >= thresholds.suggest_coverage
+        return not self.suggest_shortfalls(thresholds)
 
     def __str__(self) -> str:
         return (
@@ -232,4 +246,9 @@ def decide(
         outcome = Outcome.SUGGESTIONS
     else:
         outcome = Outcome.NO_MATCH
-    return AskResult(question, normalized, outcome, candidates, str(evidence))
+    return AskResult(question, normalized, outcome, candidates, str(evidence), evidence)
+
+
+def _missed(*checks: tuple[str, float, float]) -> list[str]:
+    """Return "name value < needed" for each (name, value, needed) that falls short."""
+    return [f"{name} {value:g} < {needed:g}" for name, value, needed in checks if value < needed]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from bot.knowledge.model import CitedQuote, Entry
+
+if TYPE_CHECKING:  # the matcher imports this module; the annotation needs no import at run time
+    from bot.search.matcher import Evidence
 
 
 class Outcome(Enum):
@@ -34,6 +38,7 @@ class AskResult:
     outcome: Outcome
     candidates: tuple[Candidate, ...] = ()
     reason: str = ""
+    evidence: Evidence | None = None  # what the decision rested on; None for early exits
 
     @property
     def matched(self) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.moderation.explain import decision_for, explain
-from bot.search.matcher import DEFAULT
+from bot.search.matcher import DEFAULT, Evidence
 from bot.search.results import AskResult, Candidate, Outcome
 
 # Fixed thresholds, so the sentences below do not move when the matcher is retuned.
@@ -20,16 +20,30 @@ PINNED = replace(
     known=0.6,
     long_coverage=0.2,
     long_known=0.4,
+    clear_score=101.0,  # no clear-winner path, so each sentence names the usual thresholds
+    clear_lead=100.0,
+    clear_coverage=1.0,
     suggest=50.0,
     suggest_coverage=0.35,
 )
 
 
 def result(engine: Engine, outcome: Outcome, reason: str) -> AskResult:
+    """Build a result whose evidence is written like the matcher's reason text."""
     entry = engine.knowledge.entry("gas-deal-value")
     assert entry is not None
     candidate = Candidate(entry, 61.0, "how big is the gas deal")
-    return AskResult("gas money?", "gas money", outcome, (candidate,), reason)
+    parts = dict(part.split(" ", 1) for part in reason.split(", ") if " " in part)
+    if "score" not in parts:
+        return AskResult("gas money?", "gas money", outcome, (candidate,), reason)
+    evidence = Evidence(
+        float(parts["score"]),
+        float(parts["lead"]),
+        float(parts["coverage"]),
+        float(parts["known"]),
+        long_question=reason.endswith("long question"),
+    )
+    return AskResult("gas money?", "gas money", outcome, (candidate,), reason, evidence)
 
 
 def test_an_answer_is_explained_with_candidates_and_thresholds(engine: Engine) -> None:
@@ -65,7 +79,7 @@ def test_strict_mode_shows_the_strict_thresholds(engine: Engine) -> None:
             Outcome.SUGGESTIONS,
             "score 61.0, lead 3.3, coverage 0.50, known 1.00",
             "suggested 'gas-deal-value' and others instead of answering: "
-            "lead over the runner-up 3.3 < 4; coverage 0.5 < 0.65.",
+            "lead over the best rival 3.3 < 4; coverage 0.5 < 0.65.",
         ),
         (
             Outcome.SUGGESTIONS,
