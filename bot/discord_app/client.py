@@ -77,7 +77,7 @@ class CiteBot(commands.Bot):
         from bot.discord_app.cogs import DEFAULT_COGS  # the cogs import this module
 
         self.manager = self._given_manager or await self._start_manager()
-        if self.manager.engine is not self.holder.engine:
+        if self.manager.engine.version != self.holder.engine.version:
             self.holder.swap(self.manager.engine)
         self.manager.on_swap = self.holder.swap
         self.feedback = await Feedback.open(self.settings)
