@@ -13,7 +13,7 @@ from bot.discord_app.client import CiteBot
 from bot.discord_app.votes import ACKNOWLEDGEMENTS, VOTE_UNAVAILABLE
 from bot.engine import Engine
 from bot.moderation.store import VoteResult
-from tests.discord_app.conftest import BotFactory, World, answered
+from tests.discord_app.conftest import BotFactory, World, ambiguous, answered
 
 OFF_TOPIC = "what's the weather in Paris"
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -184,3 +184,43 @@ async def test_retention_purges_at_start_up(
     await world.env.restart_bot(make_bot(retention_days=90))
 
     assert await store_of(world).feedback.unanswered(LONG_AGO) == []
+
+
+async def test_a_context_menu_answer_carries_buttons_and_is_recorded(
+    world: World, engine: Engine
+) -> None:
+    question, entry = answered(engine)
+    asked = await world.bob.send(world.channel, question)
+
+    result = await world.alice.context_menu(world.channel, "Ask citebot", asked)
+
+    assert result.response is not None
+    assert result.response.embeds[0].description == entry.answer
+    assert labels(result.response) == ["Helpful", "Not helpful"]
+    clicked = await world.bob.click(result.response, label="Helpful")
+    assert clicked.response is not None
+    assert clicked.response.content == ACKNOWLEDGEMENTS[VoteResult.COUNTED]
+
+
+async def test_an_answer_chosen_from_suggestions_carries_buttons_and_keeps_the_question(
+    world: World, engine: Engine
+) -> None:
+    question, expected = ambiguous(engine)
+    offer = await world.alice.slash(world.channel, "ask", question=question)
+    assert offer.response is not None
+    chosen = expected.suggestions[0]
+
+    clicked = await world.alice.click(offer.response, label=chosen.question)
+
+    (answer,) = clicked.followups
+    assert answer.embeds[0].description == chosen.answer
+    assert labels(answer) == ["Helpful", "Not helpful"]
+    down = await world.bob.click(answer, label="Not helpful")
+    assert down.response is not None
+    assert down.response.content == ACKNOWLEDGEMENTS[VoteResult.COUNTED]
+    voted_down = [
+        record
+        for record in await store_of(world).feedback.unanswered(LONG_AGO) or []
+        if record.reason == "unhelpful"
+    ]
+    assert [(r.question, r.candidate_id) for r in voted_down] == [(question, chosen.id)]

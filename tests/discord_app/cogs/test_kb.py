@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import shutil
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -315,3 +317,33 @@ async def test_reload_is_also_posted_to_the_mod_log(
     assert "No change" in posted.content
     sent = requests_to(world.env, "POST", f"/channels/{log_channel.id}/messages")
     assert sent[-1].json["allowed_mentions"] == NO_PINGS
+
+
+async def test_many_unanswered_groups_are_paged_within_embed_limits(
+    world: World, moderator: simcord.MemberActor
+) -> None:
+    bot = world.env.bot
+    assert isinstance(bot, CiteBot) and bot.feedback.store is not None
+    rng = random.Random(4)
+    for _ in range(40):
+        words = ["".join(rng.choices(string.ascii_lowercase, k=9)) for _ in range(20)]
+        question = " ".join(words) + " **bold** @everyone"
+        await bot.feedback.store.record_unanswered(
+            question,
+            normalized=question,
+            guild_id=world.guild.id,
+            channel_id=world.channel.id,
+            candidate_id=None,
+            candidate_score=None,
+        )
+
+    result = await moderator.slash(world.channel, "kb unanswered")
+
+    assert result.ephemeral and result.response is not None
+    first = result.response.embeds[0]
+    assert len(first) <= 6000 and len(first.description or "") <= 4096
+    assert first.footer.text is not None and first.footer.text.startswith("Page 1/")
+    assert "@everyone" not in (first.description or "")
+    turned = await moderator.click(result.response, label="Next ▶")
+    assert turned.response is not None
+    assert (turned.response.embeds[0].footer.text or "").startswith("Page 2/")
