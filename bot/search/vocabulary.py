@@ -40,7 +40,9 @@ STOPWORDS = frozenset(
     happened happening hmm interested interesting learn look looking make made means matter
     mind question questions quote quotes remember summary tell told thing things try trying
     understand use used wanted word words work yall true truth anymore tf fr lowkey highkey
-    deadass istg smh
+    deadass istg smh ty rofl fam yknow yea yup huh eh wow damn dang heck hella legit obviously
+    sorta gotta lemme gimme dunno tryna finna aint coz thru lil ima imma bout prolly def deffo
+    srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
     """.split()
 )
 
