@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -11,6 +12,7 @@ import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
 
+from bot.discord_app.client import CiteBot
 from bot.discord_app.runner import EXIT_OK, serve
 from bot.engine import Engine
 from tests.discord_app.conftest import NO_PINGS, BotFactory, answered
@@ -115,6 +117,7 @@ async def test_bot_answers_slash_and_mention_over_real_sockets(
         )
         await fake_discord.dispatch("MESSAGE_CREATE", mention(2002, long_question))
         reply = await fake_discord.wait_for(is_post(f"/channels/{CHANNEL_ID}/messages"))
+        recorded = await recorded_questions(bot, 2)
     finally:
         await bot.close()
         exit_code = await asyncio.wait_for(running, 10)
@@ -131,6 +134,13 @@ async def test_bot_answers_slash_and_mention_over_real_sockets(
     assert identify["intents"] == INTENTS
     assert identify["token"] == TOKEN
     assert _calls(fake_discord, "PUT", f"/applications/{APP_ID}/commands")
+    assert recorded == 2  # the feedback database opened at start-up and logged both
+    assert [
+        b["label"] for row in callback.json["data"]["components"] for b in row["components"]
+    ] == [
+        "Helpful",
+        "Not helpful",
+    ]
     assert bool(_calls(fake_discord, "GET", "/gateway/bot")) is sharded
 
 
@@ -147,6 +157,18 @@ async def test_a_rejected_token_is_one_sentence_and_exit_1(
     assert "Traceback" not in err
     assert "not-the-token" not in err
     assert fake_discord.gateway_received == []
+
+
+async def recorded_questions(bot: CiteBot, expected: int) -> int:
+    """Wait (up to 5 s) until the bot's database logged ``expected`` questions; return the count."""
+    asked = 0
+    for _ in range(100):
+        stats = await bot.feedback.stats(datetime(2000, 1, 1, tzinfo=UTC))
+        asked = stats.asked if stats is not None else 0
+        if asked >= expected:
+            break
+        await asyncio.sleep(0.05)
+    return asked
 
 
 async def until_ready(bot: discord.Client, running: asyncio.Task[int]) -> None:
