@@ -307,8 +307,11 @@ class FeedbackStore:
     async def _migrate(self) -> None:
         """Bring the schema up to date, one migration per transaction."""
         async with self._guard() as db:
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA journal_mode = WAL")  # the CLI can read while the bot writes
+            # Close each statement's cursor: an open one (journal_mode returns a row) makes the
+            # migrations' COMMIT fail with "SQL statements in progress".
+            for pragma in ("PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL"):
+                async with db.execute(pragma):  # WAL: the CLI can read while the bot writes
+                    pass
             version = await _user_version(db)
             if version > len(MIGRATIONS):
                 raise StoreUnavailable(

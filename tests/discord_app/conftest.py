@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +56,7 @@ async def close_feedback_stores(monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     real_open = Feedback.open
 
     async def tracked_open(settings: Settings) -> Feedback:
-        # Opened outside SimCord's bot scope: SimCord keeps each callback the bot schedules in
-        # a reference cycle until the next garbage collection, and with it the result of every
-        # aiosqlite call, so an unclosed cursor from the store's migration would still be
-        # "in progress" at its COMMIT (CPython frees it at once outside SimCord).
-        feedback = await contextvars.Context().run(asyncio.ensure_future, real_open(settings))
+        feedback = await real_open(settings)
         opened.append(feedback)
         return feedback
 
