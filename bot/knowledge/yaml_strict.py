@@ -7,7 +7,6 @@ plain scalar: a moderator who writes `answer: no` gets told that YAML read a boo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -102,11 +101,6 @@ class DuplicateKey:
     key: str
     line: int
     first_line: int
-
-
-def mapping_items(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-    """Yield (key node, value node) pairs in file order."""
-    yield from node.value
 
 
 def duplicate_keys(node: yaml.MappingNode) -> list[DuplicateKey]:
