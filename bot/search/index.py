@@ -26,7 +26,7 @@ TYPO_CUTOFF = 84
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
 # Chosen with tests/eval/tune.py on the dev questions.
-UNKNOWN_WORD_WEIGHT = 1.0
+UNKNOWN_WORD_WEIGHT = 0.75
 # At most this many typo neighbours per word (a word rarely has more than two plausible ones).
 MAX_TYPO_TERMS = 3
 # Words sharing their first 7 letters are forms of one word ("strategy", "strategic");

@@ -27,7 +27,8 @@ _LEADING_FILLER = re.compile(
 
 # Chat framings that would otherwise read as topic words ("deal" is the article's gas deal).
 _FRAMINGS = re.compile(
-    r"\bwhat(?:s| is) (?:the|ur|your) deal (?:with|w)\b|\bwhat(?:s| is) up with\b"
+    # "what's" has lost its "s" to the possessive rule by the time this runs
+    r"\bwhat(?:s| is)? (?:the|ur|your) deal (?:with|w)\b|\bwhat(?:s| is)? up with\b"
 )
 
 

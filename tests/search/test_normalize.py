@@ -22,6 +22,8 @@ from bot.search.normalize import normalize
         ("@everyone who wrote this", "everyone who wrote this"),
         ("**bold** _question_ `code`", "bold question code"),
         ("ＴＨＡＡＤ", "thaad"),
+        ("so what’s the deal with the gas pipeline", "what about the gas pipeline"),
+        ("whats up with the fund", "what about the fund"),
         ("hi", ""),
         ("   ", ""),
     ],
