@@ -7,6 +7,7 @@ plain scalar: a moderator who writes `answer: no` gets told that YAML read a boo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -24,6 +25,9 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:null": "an empty value (null)",
     "tag:yaml.org,2002:timestamp": "a date",
 }
+
+
+_NO_ALIASES = "anchors and aliases (&name / *name) are not allowed; write the value out"
 
 
 class YamlSyntaxError(Exception):
@@ -45,10 +49,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise YamlSyntaxError(
-                "anchors and aliases (&name / *name) are not allowed; write the value out",
-                event.start_mark.line + 1,
-            )
+            raise YamlSyntaxError(_NO_ALIASES, event.start_mark.line + 1)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -73,9 +74,14 @@ def parse_yaml(data: bytes) -> yaml.Node | None:
         raise YamlSyntaxError(
             f"not valid UTF-8 (byte {error.start}); save the file as UTF-8", line
         ) from None
-    loader = _NoAliasLoader(text)
     try:
-        return loader.get_single_node()
+        if _FAST_LOADER is None:
+            return _compose_checked(text)
+        # libyaml is about 15 times faster than PyYAML's Python parser (a reload of the real
+        # knowledge base went from 0.6 s to 0.05 s). Its composer cannot be hooked, so a first
+        # pass over the parse events refuses aliases and deep nesting before anything is built.
+        _check_events(yaml.parse(text, Loader=_FAST_LOADER))
+        return yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or str(error)
@@ -85,6 +91,31 @@ def parse_yaml(data: bytes) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(f"not valid YAML: {error}") from None
+
+
+_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _check_events(events: Iterator[yaml.Event]) -> None:
+    """Refuse anchors, aliases and nesting deeper than MAX_DEPTH, from parse events."""
+    depth = 0
+    for event in events:
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlSyntaxError(_NO_ALIASES, line)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _compose_checked(text: str) -> yaml.Node | None:
+    """Compose with PyYAML's own parser, checking as it goes (when libyaml is missing)."""
+    loader = _NoAliasLoader(text)
+    try:
+        return loader.get_single_node()
     finally:
         loader.dispose()
 

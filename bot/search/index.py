@@ -83,6 +83,18 @@ class IndexedEntry:
     terms_by_phrasing: tuple[frozenset[str], ...]  # topic words of each phrasing, same order
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
+    phrasings_with: Mapping[str, tuple[int, ...]]  # term -> positions of phrasings using it
+
+    def covered(self, asked: set[str]) -> float:
+        """Return the largest share of one phrasing's topic words that ``asked`` contains."""
+        hits: dict[int, int] = {}
+        for term in asked & self.phrasing_terms:
+            for which in self.phrasings_with[term]:
+                hits[which] = hits.get(which, 0) + 1
+        return max(
+            (count / len(self.terms_by_phrasing[which]) for which, count in hits.items()),
+            default=0.0,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +127,19 @@ class EntryIndex:
             phrasing_terms = frozenset().union(*terms_by_phrasing)
             body_text = " ".join((entry.answer, *(q.text for q in entry.quotes)))
             body_terms = frozenset(self.terms(normalize(body_text))) - phrasing_terms
+            phrasings_with: defaultdict[str, list[int]] = defaultdict(list)
+            for which, terms in enumerate(terms_by_phrasing):
+                for term in terms:
+                    phrasings_with[term].append(which)
             self.items.append(
-                IndexedEntry(entry, phrasings, terms_by_phrasing, phrasing_terms, body_terms)
+                IndexedEntry(
+                    entry,
+                    phrasings,
+                    terms_by_phrasing,
+                    phrasing_terms,
+                    body_terms,
+                    {term: tuple(found) for term, found in phrasings_with.items()},
+                )
             )
             for term in phrasing_terms | body_terms:
                 postings[term].append(position)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Entry
-from bot.search.index import EntryIndex, TermMatch
+from bot.search.index import EntryIndex, IndexedEntry, TermMatch
 from bot.search.normalize import normalize
 from bot.search.results import AskResult, Candidate, Outcome
 from bot.search.vocabulary import is_mistyped_filler
@@ -27,9 +27,6 @@ class Thresholds:
     known: float
     long_coverage: float
     long_known: float
-    clear_score: float
-    clear_lead: float
-    clear_coverage: float
     suggest: float
     suggest_coverage: float
 
@@ -40,14 +37,11 @@ class Thresholds:
 # preferring fewer mistakes over a few more answers.
 DEFAULT = Thresholds(
     answer=64.0,  # below this, never answer
-    margin=6.0,  # the best entry must lead the first runner-up that cites other paragraphs
+    margin=4.0,  # the best entry must lead the first runner-up that cites other paragraphs
     coverage=0.75,  # share (IDF-weighted) of the question's topic words the entry must know
     known=0.8,  # share of the question's topic words the knowledge base knows at all
     long_coverage=0.2,  # coverage and known share for long questions (LONG_QUESTION_TERMS+
     long_known=0.4,  # topic words), which mention context no single entry covers
-    clear_score=70.0,  # an entry scoring this much and leading by clear_lead may answer with
-    clear_lead=20.0,  # coverage down to clear_coverage: one stray word ("actually", a slang
-    clear_coverage=0.55,  # verb) should not hide a clear winner
     suggest=50.0,  # below this, no "did you mean" either: an honest "I don't know"
     suggest_coverage=0.35,  # and a suggestion must know this share of the question's words
 )
@@ -60,9 +54,6 @@ STRICT = Thresholds(
     known=0.9,
     long_coverage=0.5,
     long_known=0.7,
-    clear_score=90.0,
-    clear_lead=20.0,
-    clear_coverage=0.7,
     suggest=101.0,
     suggest_coverage=1.0,
 )
@@ -133,14 +124,8 @@ class Matcher:
         ranked = []
         for position, coverage in self.index.shortlist(matches, SHORTLIST_SIZE):
             item = self.index.items[position]
-            best = process.extractOne(
-                normalized, item.phrasings, scorer=fuzz.WRatio, processor=None
-            )
-            phrase_score, which = (float(best[1]), int(best[2])) if best else (0.0, 0)
-            covered = max(
-                (len(terms & asked) / len(terms) for terms in item.terms_by_phrasing if terms),
-                default=0.0,
-            )
+            phrase_score, which = _closest_phrasing(normalized, item, asked)
+            covered = item.covered(asked)
             score = 100 * (
                 W_COVERAGE * coverage + W_PHRASE * phrase_score / 100 + W_PHRASING_COVERED * covered
             )
@@ -148,6 +133,24 @@ class Matcher:
             ranked.append(Scored(candidate, coverage))
         ranked.sort(key=lambda scored: scored.candidate.score, reverse=True)
         return ranked
+
+
+def _closest_phrasing(normalized: str, item: IndexedEntry, asked: set[str]) -> tuple[float, int]:
+    """Return the best WRatio over the entry's phrasings, and which phrasing it was.
+
+    Only phrasings sharing a topic word with the question are compared (all of them when none
+    does): the others cannot read like the question, and skipping them halves the work.
+    """
+    sharing = sorted(
+        {which for term in asked & item.phrasing_terms for which in item.phrasings_with[term]}
+    )
+    positions = sharing or range(len(item.phrasings))
+    best = process.extractOne(
+        normalized, [item.phrasings[p] for p in positions], scorer=fuzz.WRatio, processor=None
+    )
+    if best is None:
+        return 0.0, 0
+    return float(best[1]), positions[int(best[2])]
 
 
 def _same_passage(first: Entry, second: Entry) -> bool:
@@ -191,25 +194,15 @@ class Evidence:
         """Name each answer threshold the evidence misses ("score 50 < 56"); [] if it answers."""
         min_coverage = thresholds.long_coverage if self.long_question else thresholds.coverage
         min_known = thresholds.long_known if self.long_question else thresholds.known
-        usual = _missed(
+        return _missed(
             ("score", self.score, thresholds.answer),
             ("lead over the best rival", self.lead, thresholds.margin),
             ("coverage", self.coverage, min_coverage),
             ("known share", self.known, min_known),
         )
-        clear_winner = _missed(
-            ("score", self.score, thresholds.clear_score),
-            ("lead over the best rival", self.lead, thresholds.clear_lead),
-            ("coverage", self.coverage, thresholds.clear_coverage),
-            ("known share", self.known, min_known),
-        )
-        return [] if not usual or not clear_winner else usual
 
     def answers(self, thresholds: Thresholds) -> bool:
-        """True when the best entry is good enough, far enough ahead, and covers the question.
-
-        A clear winner (clear_score, clear_lead) may answer with less coverage.
-        """
+        """True when the best entry is good enough, far enough ahead, and covers the question."""
         return not self.shortfalls(thresholds)
 
     def suggest_shortfalls(self, thresholds: Thresholds) -> list[str]:

@@ -20,9 +20,6 @@ PINNED = replace(
     known=0.6,
     long_coverage=0.2,
     long_known=0.4,
-    clear_score=101.0,  # no clear-winner path, so each sentence names the usual thresholds
-    clear_lead=100.0,
-    clear_coverage=1.0,
     suggest=50.0,
     suggest_coverage=0.35,
 )
