@@ -250,3 +250,38 @@ def test_synonyms_let_members_use_their_own_words(knowledge_dir: KnowledgeDir) -
     directory = knowledge_dir(**{"synonyms.yaml": "synonyms:\n  border: [frontier]\n"})
     result = Engine(load_knowledge(directory)).ask("frontier length")
     assert result.entry is not None and result.entry.id == "border-length"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"topic: x\nentries: &a [1]\nmore: *a\n", "knowledge/qa/geo.yaml:2: anchors and aliases"),
+        (b"[" * 200 + b"]" * 200, "knowledge/qa/geo.yaml:1: nested more than"),
+        (b"topic: [unclosed\n", "knowledge/qa/geo.yaml:2: not valid YAML"),
+    ],
+)
+def test_pure_python_yaml_parser_refuses_the_same(
+    knowledge_dir: KnowledgeDir,
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes,
+    expected: str,
+) -> None:
+    """Without libyaml, PyYAML's own parser gives the same refusals at the same lines."""
+    from bot.knowledge import yaml_strict
+
+    monkeypatch.setattr(yaml_strict, "_FAST_LOADER", None)
+    directory = knowledge_dir({})
+    (directory / "qa" / "geo.yaml").write_bytes(content)
+    problems = problems_of(directory)
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_pure_python_yaml_parser_loads_the_real_knowledge(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.knowledge import yaml_strict
+    from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+    fast = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    monkeypatch.setattr(yaml_strict, "_FAST_LOADER", None)
+    slow = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
+    assert slow.version == fast.version
+    assert slow.entries == fast.entries
