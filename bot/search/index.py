@@ -21,8 +21,6 @@ from bot.search.vocabulary import SHORTHAND, STOPWORDS, is_common_english, stem
 # "thad" -> "thaad", "raod" -> "road", "tillersen" -> "tillerson". Ordinary English words
 # ("rice", "married") are never corrected (see is_common_english).
 MAX_ONE_SLIP_LENGTH = 6
-# Quote search still uses fuzz.ratio: a term must be this close to a word of the article.
-TYPO_CUTOFF = 84
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
 # Chosen with tests/eval/tune.py on the dev questions.
@@ -180,6 +178,7 @@ class EntryIndex:
             if len(term) >= SHARED_STEM_LENGTH:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
         self.lookup = lru_cache(maxsize=4096)(self._lookup)
+        is_common_english("")  # load the word list (0.1 s) with the index, not on a question
 
     def words(self, normalized: str) -> list[tuple[str, str]]:
         """Return (word, term) pairs of normalised text, with this index's synonyms applied."""

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Source
 from bot.knowledge.sources import split_sentences
-from bot.search.index import MIN_TYPO_LENGTH, TYPO_CUTOFF
+from bot.search.index import MIN_TYPO_LENGTH
 from bot.search.normalize import normalize
 from bot.search.results import QuoteHit
 from bot.search.vocabulary import stem
@@ -19,6 +19,9 @@ from bot.search.vocabulary import stem
 EXACT_PHRASE_SCORE = 100.0
 SAME_STEM_SCORE = 95.0  # "sanction" finds "sanctions"
 ALL_WORDS_SCORE = 90.0  # every word of a multi-word term, not side by side
+# A term word this close (fuzz.ratio) to a word of the article is a typo of it: "thad" -> "thaad"
+# is 89, "tillersen" -> "tillerson" 89, "gatilof" -> "gatilov" 86.
+TYPO_CUTOFF = 84
 # Typo hits score their fuzz.ratio scaled into 0-85, below every whole-word hit.
 TYPO_SCALE = 0.85
 MAX_TERM_CHARS = 100
