@@ -1,7 +1,7 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
-Usage: python -m tests.eval.evaluate [--set questions|dev|dev2] [--show wrong|abstained|all]
-       [--knowledge DIR] [--strict]
+Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|dev3|dev4]
+       [--show wrong|abstained|all] [--knowledge DIR] [--strict]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
 the question's facts, *wrong* when it answers without one, *abstained* when it does not answer
@@ -29,6 +29,8 @@ SETS = {
     "questions": EVAL_DIR / "questions.yaml",
     "dev": EVAL_DIR / "dev.yaml",
     "dev2": EVAL_DIR / "dev2.yaml",
+    "dev3": EVAL_DIR / "dev3.yaml",
+    "dev4": EVAL_DIR / "dev4.yaml",
 }
 
 
@@ -120,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="use the auto-answer thresholds")
     args = parser.parse_args(argv)
     engine = load_engine(args.knowledge)
-    for name in args.set or ["dev", "dev2", "questions"]:
+    for name in args.set or list(SETS):
         report = evaluate(engine, SETS[name], strict=args.strict)
         print(format_report(name, report))
         if args.show:
