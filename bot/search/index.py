@@ -35,6 +35,8 @@ SHARED_STEM_SIMILARITY = 0.85
 # once this many candidates are found, later (commoner) words add to them only.
 MAX_POSTINGS_OPENED = 2000
 MAX_CANDIDATES_OPENED = 1000
+# How far a tie at the end of the shortlist may stretch it (see EntryIndex.shortlist).
+MAX_TIED_KEPT = 4
 # A word that appears only in an entry's answer or quotes counts this much of a phrasing word.
 BODY_WORD_WEIGHT = 0.6
 
@@ -280,5 +282,11 @@ class EntryIndex:
                             best[position] = share
             for position, share in best.items():
                 scores[position] = scores.get(position, 0.0) + share
-        ranked = heapq.nlargest(limit, scores.items(), key=lambda pair: pair[1])
+        # Entries tied with the last one kept are kept too (up to MAX_TIED_KEPT times the limit):
+        # a question whose only topic word is "trip" ties every entry using it, and cutting
+        # the tie by file order would leave the best-phrased of them out of the re-rank.
+        ranked = heapq.nlargest(limit * MAX_TIED_KEPT, scores.items(), key=lambda pair: pair[1])
+        if len(ranked) > limit:
+            last = ranked[limit - 1][1]
+            ranked = [pair for i, pair in enumerate(ranked) if i < limit or pair[1] >= last]
         return [(position, score / total) for position, score in ranked]

@@ -29,6 +29,10 @@ _LEADING_FILLER = re.compile(
 _FRAMINGS = re.compile(
     # "what's" has lost its "s" to the possessive rule by the time this runs
     r"\bwhat(?:s| is)? (?:the|ur|your) deal (?:with|w)\b|\bwhat(?:s| is)? up with\b"
+    # "what does the author say about sanctions" asks about sanctions, not about the author
+    r"|\bwhat (?:does|did|do) (?:the )?(?:author|writer|auther|hammond|article|artical|piece)"
+    r" (?:say|said|says|think|thinks|argue|argues|write|wrote|claim|claims)"
+    r" (?:about|on|regarding)\b"
 )
 
 

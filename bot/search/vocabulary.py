@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -43,8 +44,48 @@ STOPWORDS = frozenset(
     deadass istg smh ty rofl fam yknow yea yup huh eh wow damn dang heck hella legit obviously
     sorta gotta lemme gimme dunno tryna finna aint coz thru lil ima imma bout prolly def deffo
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
+    smth sth hed whatever paragraph paragraphs page section tea sus eli5
     """.split()
 )
+
+# What people ask about the article's people and places that a news article like this one does not
+# say: personal details, other facts of the world, and what happened since. A short question with
+# one of these words is only answered by an entry that knows the word itself: "how old is andrew
+# hammond" must not get his biography, nor "when did gorbachev die" Gorbachev's reforms.
+ASPECT_WORDS = frozenset(
+    """
+    age aged old oldest young youngest born birthday birthplace died die dies dead death alive
+    wife wives husband married marry spouse girlfriend boyfriend kids children son sons daughter
+    daughters parents tall height weigh weight salary hobby hobbies favourite favorite religion
+    nationality population capital gdp weather temperature climate tuition twitter instagram
+    facebook tiktok email phone address election elected vote votes voted recipe calories
+    nowadays currently today tonight tomorrow yesterday afterwards finished completed
+    """.split()
+)
+
+# Words of people talking to the bot or about themselves: "what's your name", "can you lend me
+# money", "where can i get a loan". A short question with one of these, outside the usual ways of
+# asking ("can you tell me", "i was wondering", see REQUEST_FRAMINGS), is chat, not a question
+# about the article, however well one of its words matches an entry.
+PERSONAL_WORDS = frozenset("you your yours u ur i my me mine myself im ive id ill".split())
+REQUEST_FRAMINGS = re.compile(
+    r"\b(?:(?:can|could|would|will|do|did|pls|please) )?(?:you|u) (?:please |pls |even )?"
+    r"(?:tell|explain|remind|show|give|summari[sz]e|say|know|help|think|find|clarify)(?: me| us)?\b"
+    r"|\b(?:tell|remind|show|give|explain to|explain|help|let|lemme|get) me\b"
+    r"|\bi (?:(?:want|wanna|need|would like|d like|was|am|m|just|still|really|also|only) )*"
+    r"(?:to )?(?:know|wondering|wonder|curious|confused|understand|remember|see|read|heard"
+    r"|saw|think|thought|missed|skimmed|noticed|found|guess|mean)\b"
+    r"|\bi (?:dont|didnt|cant|do not|did not|cannot|couldnt|still dont) (?:get|understand|remember"
+    r"|see|know|find|follow)\b"
+    r"|\b(?:correct|help|to) me\b|\bif i\b|\bim (?:confused|curious|wondering|reading|lost)\b"
+    r"|\blike (?:im|i am) (?:five|5|a kid|a child)\b"
+)
+
+
+def is_personal(normalized: str) -> bool:
+    """True when normalised text talks to the bot or about the asker, beyond asking politely."""
+    return bool(PERSONAL_WORDS.intersection(REQUEST_FRAMINGS.sub(" ", normalized).split()))
+
 
 # Question and function words that people often mistype; an unknown word one slip away from
 # one of these ("hwo", "teh", "wher", "dose") is that word, not a topic.
@@ -117,14 +158,18 @@ def is_mistyped_filler(word: str) -> bool:
     if len(word) < 3:
         return False
     candidates = TYPO_PRONE if len(word) < 5 else LONG_STOPWORDS
+    # Long words take two slips ("artical", "infomation"), against long filler only.
+    slips = 2 if len(word) >= LONG_FILLER_LENGTH else 1
     return any(
         candidate[0] == word[0]
-        and DamerauLevenshtein.distance(word, candidate, score_cutoff=1) <= 1
+        and (slips == 1 or len(candidate) >= LONG_FILLER_LENGTH)
+        and DamerauLevenshtein.distance(word, candidate, score_cutoff=slips) <= slips
         for candidate in candidates
     )
 
 
 TYPO_PRONE = frozenset(_TYPO_PRONE_WORDS)
+LONG_FILLER_LENGTH = 7
 LONG_STOPWORDS = frozenset(word for word in STOPWORDS | TYPO_PRONE if len(word) >= 5)
 
 

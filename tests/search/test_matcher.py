@@ -125,3 +125,59 @@ def test_candidates_explain_the_decision(engine: Engine) -> None:
     assert result.candidates[0].score >= result.candidates[1].score
     assert result.reason
     assert result.candidates[0].matched_phrasing
+
+
+def test_chat_about_the_bot_or_the_asker_is_not_answered() -> None:
+    matcher = Matcher(
+        [
+            make_entry("author", "Who wrote the article?", "author name"),
+            make_entry("loans", "Have Chinese banks given Russia loans?", "bank loans"),
+        ]
+    )
+    for chat in ("whats your name bot", "where can i get a loan", "do you have a loan"):
+        result = matcher.ask(chat)
+        assert not result.matched, chat
+        assert result.evidence is not None
+        assert "talks to the bot or about the asker" in result.evidence.shortfalls(DEFAULT)
+    # Asking politely is still asking: "can you tell me", "i was wondering".
+    for question in ("can you tell me the author name", "i was wondering about the bank loans"):
+        assert matcher.ask(question).matched, question
+
+
+def test_a_short_question_about_what_no_entry_says_is_not_answered() -> None:
+    matcher = Matcher([make_entry("hammond", "Who is Andrew Hammond?", "andrew hammond")])
+    assert matcher.ask("who is andrew hammond").matched
+    result = matcher.ask("how old is andrew hammond")
+    assert not result.matched
+    assert result.evidence is not None and result.evidence.unmet_aspects == ("old",)
+    assert result.suggestions[0].id == "hammond"
+
+
+def test_an_entry_that_knows_the_aspect_may_answer_it() -> None:
+    matcher = Matcher([make_entry("date", "When was the article published?", "how old is it")])
+    assert matcher.ask("how old is the article").matched
+
+
+def test_misspelt_filler_near_a_topic_word_is_ignored() -> None:
+    matcher = Matcher(
+        [
+            make_entry("closer", "Why are Beijing and Moscow getting closer?", paragraph=1),
+            make_entry("meeting", "Who was at the meeting?", paragraph=2),
+        ]
+    )
+    # "geting" is one slip from "getting" (filler) and from "meting", a spelling of "meeting".
+    words = [match.word for match in matcher.analyse("why are beijing and moscow geting closer")[0]]
+    assert "geting" not in words
+    result = matcher.ask("why are beijing and moscow geting closer")
+    assert result.entry is not None and result.entry.id == "closer"
+
+
+def test_entries_tied_on_the_shortlist_are_all_reranked() -> None:
+    # Ten entries use "trip"; the one phrased most like the question is last in file order.
+    entries = [
+        make_entry(f"other-{n}", f"Which city number {n} did the trip reach?", paragraph=n)
+        for n in range(1, 10)
+    ]
+    entries.append(make_entry("focus", "What was the trip about?", "trip focus", paragraph=10))
+    result = Matcher(entries).ask("what was the trip about")
+    assert result.candidates[0].entry.id == "focus"

@@ -30,3 +30,9 @@ from bot.search.normalize import normalize
 )
 def test_normalize(typed: str, expected: str) -> None:
     assert normalize(typed) == expected
+
+
+def test_asking_what_the_author_says_about_a_subject_asks_about_the_subject() -> None:
+    assert normalize("What does the author say about Western sanctions?") == (
+        "what about western sanctions"
+    )
