@@ -85,16 +85,13 @@ class IndexedEntry:
     body_terms: frozenset[str]
     phrasings_with: Mapping[str, tuple[int, ...]]  # term -> positions of phrasings using it
 
-    def covered(self, asked: set[str]) -> float:
-        """Return the largest share of one phrasing's topic words that ``asked`` contains."""
+    def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
+        """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
         hits: dict[int, int] = {}
         for term in asked & self.phrasing_terms:
             for which in self.phrasings_with[term]:
                 hits[which] = hits.get(which, 0) + 1
-        return max(
-            (count / len(self.terms_by_phrasing[which]) for which, count in hits.items()),
-            default=0.0,
-        )
+        return hits
 
 
 @dataclass(frozen=True, slots=True)

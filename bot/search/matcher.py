@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ STRICT = Thresholds(
 # China and Russia...") that other entries also know, so each entry covers less of it.
 LONG_QUESTION_TERMS = 7
 
+# Phrasings of one entry compared with a question, those sharing most topic words first.
+MAX_PHRASINGS_COMPARED = 12
 SHORTLIST_SIZE = 8  # re-ranking more changed no answer on the eval sets, and costs time
 MAX_CANDIDATES = 5
 # Weights of the final score: how much of the question the entry covers, how closely the question
@@ -144,8 +147,11 @@ class Matcher:
         ranked = []
         for position, coverage in self.index.shortlist(matches, SHORTLIST_SIZE):
             item = self.index.items[position]
-            phrase_score, which = _closest_phrasing(normalized, item, asked)
-            covered = item.covered(asked)
+            hits = item.phrasing_hits(asked)
+            phrase_score, which = _closest_phrasing(normalized, item, hits)
+            covered = max(
+                (count / len(item.terms_by_phrasing[w]) for w, count in hits.items()), default=0.0
+            )
             score = 100 * (
                 W_COVERAGE * coverage + W_PHRASE * phrase_score / 100 + W_PHRASING_COVERED * covered
             )
@@ -155,16 +161,20 @@ class Matcher:
         return ranked
 
 
-def _closest_phrasing(normalized: str, item: IndexedEntry, asked: set[str]) -> tuple[float, int]:
+def _closest_phrasing(
+    normalized: str, item: IndexedEntry, hits: dict[int, int]
+) -> tuple[float, int]:
     """Return the best WRatio over the entry's phrasings, and which phrasing it was.
 
-    Only phrasings sharing a topic word with the question are compared (all of them when none
-    does): the others cannot read like the question, and skipping them halves the work.
+    ``hits`` counts the question's topic words in each phrasing. Only the phrasings sharing most
+    of them are compared (up to MAX_PHRASINGS_COMPARED; all phrasings when none shares a word):
+    the others cannot read as much like the question, and skipping them keeps the re-rank fast as
+    alternates grow.
     """
-    sharing = sorted(
-        {which for term in asked & item.phrasing_terms for which in item.phrasings_with[term]}
-    )
-    positions = sharing or range(len(item.phrasings))
+    if hits:
+        positions = heapq.nlargest(MAX_PHRASINGS_COMPARED, hits, key=hits.__getitem__)
+    else:
+        positions = list(range(len(item.phrasings)))
     best = process.extractOne(
         normalized, [item.phrasings[p] for p in positions], scorer=fuzz.WRatio, processor=None
     )
