@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -52,7 +53,20 @@ class Engine:
 
 def load_engine(directory: Path) -> Engine:
     """Load and validate a knowledge directory and build an engine; raises KnowledgeError."""
-    return Engine(load_knowledge(directory))
+    engine = Engine(load_knowledge(directory))
+    settle_heap()
+    return engine
+
+
+def settle_heap() -> None:
+    """Collect garbage, then exempt what survives (a freshly built index) from cyclic GC.
+
+    A large index is millions of objects that the cyclic collector would otherwise walk on every
+    full collection: about 200 ms at 100,000 entries, landing on whichever question comes next.
+    An index holds no reference cycles, so a replaced one is still freed, by reference counting.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def check_regressions(engine: Engine) -> list[Problem]:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from bot.engine import Engine, check_regressions
+from bot.engine import Engine, check_regressions, settle_heap
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError, Problem
 from bot.moderation.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
@@ -205,6 +205,7 @@ def _load(copy: Path, directory: Path) -> Engine:
     failures = check_regressions(engine)
     if failures:
         raise KnowledgeError(failures)
+    settle_heap()
     return engine
 
 

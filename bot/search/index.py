@@ -7,7 +7,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -35,6 +34,8 @@ SHARED_STEM_SIMILARITY = 0.85
 # once this many candidates are found, later (commoner) words add to them only.
 MAX_POSTINGS_OPENED = 2000
 MAX_CANDIDATES_OPENED = 1000
+# Words looked up are remembered, up to this many.
+LOOKUP_CACHE_SIZE = 4096
 # How far a tie at the end of the shortlist may stretch it (see EntryIndex.shortlist).
 MAX_TIED_KEPT = 4
 # A word that appears only in an entry's answer or quotes counts this much of a phrasing word.
@@ -176,7 +177,9 @@ class EntryIndex:
         for term in self.postings:
             if len(term) >= SHARED_STEM_LENGTH:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
-        self.lookup = lru_cache(maxsize=4096)(self._lookup)
+        # A plain dict, not functools.lru_cache over a bound method: that would make the index a
+        # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
+        self._lookups: dict[tuple[str, bool], TermMatch] = {}
         is_common_english("")  # load the word list (0.1 s) with the index, not on a question
 
     def words(self, normalized: str) -> list[tuple[str, str]]:
@@ -197,6 +200,16 @@ class EntryIndex:
             return match
         by_spelling = self.lookup(typed, correct_typos)
         return TermMatch(term, by_spelling.terms) if by_spelling.known else match
+
+    def lookup(self, word: str, correct_typos: bool = True) -> TermMatch:
+        """Map one question word onto the vocabulary (see _lookup), remembering recent words."""
+        key = (word, correct_typos)
+        match = self._lookups.get(key)
+        if match is None:
+            if len(self._lookups) >= LOOKUP_CACHE_SIZE:
+                self._lookups.clear()  # questions' words are few; forgetting all at once is fine
+            match = self._lookups[key] = self._lookup(word, correct_typos)
+        return match
 
     def _lookup(self, word: str, correct_typos: bool = True) -> TermMatch:
         """Map one question word onto the vocabulary: itself, likely typos, and close forms.
