@@ -31,6 +31,7 @@ SETS = {
     "dev2": EVAL_DIR / "dev2.yaml",
     "dev3": EVAL_DIR / "dev3.yaml",
     "dev4": EVAL_DIR / "dev4.yaml",
+    "dev5": EVAL_DIR / "dev5.yaml",
 }
 
 
