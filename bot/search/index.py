@@ -101,6 +101,7 @@ class TermMatch:
 
     word: str
     terms: tuple[tuple[str, float], ...]  # (term, similarity 0-1)
+    emphasis: float = 1.0  # more for the words of what a long question finally asks
 
     @property
     def known(self) -> bool:
@@ -253,8 +254,8 @@ class EntryIndex:
     def weight(self, match: TermMatch) -> float:
         """How much a question word matters: rarer words more; words nobody wrote down most."""
         if not match.terms:
-            return self.unknown_idf
-        return self.idf[match.terms[0][0]]
+            return self.unknown_idf * match.emphasis
+        return self.idf[match.terms[0][0]] * match.emphasis
 
     def shortlist(self, matches: Sequence[TermMatch], limit: int) -> list[tuple[int, float]]:
         """Return up to ``limit`` (entry position, coverage 0-1) pairs, best coverage first.

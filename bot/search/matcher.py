@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import heapq
 import logging
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -61,6 +62,10 @@ STRICT = Thresholds(
 # A question with this many topic words is long-winded: it restates context ("the author says
 # China and Russia...") that other entries also know, so each entry covers less of it.
 LONG_QUESTION_TERMS = 7
+# A long question tells a story, then asks: "...he met Xi and the premier, but I forgot the length
+# of the trip. How long was the visit?" The words of its last sentence (or last clause, when it is
+# one sentence) weigh this many times the others, so the story does not choose the entry.
+FOCUS_EMPHASIS = 2.0
 
 # Phrasings of one entry compared with a question, those sharing most topic words first.
 MAX_PHRASINGS_COMPARED = 12
@@ -97,7 +102,7 @@ class Matcher:
         normalized = normalize(question[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
         if not normalized:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="empty question")
-        matches, known = self.analyse(normalized)
+        matches, known = self.analyse(normalized, focus_words(question))
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no known words")
         scored = self.rank(normalized, matches)
@@ -121,11 +126,21 @@ class Matcher:
             if word in ASPECT_WORDS and self.index.synonyms.get(stem(word), stem(word)) not in known
         )
 
-    def analyse(self, normalized: str) -> tuple[list[TermMatch], float]:
-        """Map a question's topic words onto the index; return them and the known share (0-1)."""
+    def analyse(
+        self, normalized: str, focus: frozenset[str] = frozenset()
+    ) -> tuple[list[TermMatch], float]:
+        """Map a question's topic words onto the index; return them and the known share (0-1).
+
+        In a long question, the words of ``focus`` (what it finally asks) weigh FOCUS_EMPHASIS
+        times as much as the story before them.
+        """
+        pairs = list(dict.fromkeys(self.index.words(normalized)))
+        emphasise = len(pairs) >= LONG_QUESTION_TERMS and bool(focus)
         matches = []
-        for typed, term in dict.fromkeys(self.index.words(normalized)):
+        for typed, term in pairs:
             match = self.index.lookup_word(typed, term)
+            if emphasise and typed in focus:
+                match = replace(match, emphasis=FOCUS_EMPHASIS)
             # Unknown bits of chat ("wy", "u") and misspelt filler ("actully", "happend") say
             # nothing, even when the misspelling is also near some topic word ("geting" is one
             # slip from "meeting"); a word the knowledge base spells exactly like that stays.
@@ -181,6 +196,17 @@ def _closest_phrasing(
     if best is None:
         return 0.0, 0
     return float(best[1]), positions[int(best[2])]
+
+
+def focus_words(question: str) -> frozenset[str]:
+    """Return the words of what a question finally asks: its last sentence or clause."""
+    pieces = [piece for piece in _SENTENCE_END.split(question) if normalize(piece)]
+    if len(pieces) < 2:
+        pieces = [piece for piece in question.split(",") if normalize(piece)]
+    return frozenset(normalize(pieces[-1]).split()) if len(pieces) >= 2 else frozenset()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 def _same_passage(first: Entry, second: Entry) -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.knowledge.model import CitedQuote, Entry
-from bot.search.matcher import DEFAULT, STRICT, Matcher
+from bot.search.matcher import DEFAULT, STRICT, Matcher, focus_words
 from bot.search.results import Outcome
 
 
@@ -181,3 +181,44 @@ def test_entries_tied_on_the_shortlist_are_all_reranked() -> None:
     entries.append(make_entry("focus", "What was the trip about?", "trip focus", paragraph=10))
     result = Matcher(entries).ask("what was the trip about")
     assert result.candidates[0].entry.id == "focus"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        (
+            "So Medvedev flew to Beijing after the party congress and right before Trump's Asia "
+            "trip, and sat down with Xi and the premier. How many days was he there?",
+            "visit-length",
+        ),
+        (
+            "I read the bit about Putin hosting Xi in Moscow and then going to a big forum in "
+            "Beijing in May. What was that forum called?",
+            "belt-and-road-forum",
+        ),
+        (
+            "My friend says Russia and China only cooperate on gas and the pipelines and the $400 "
+            "billion deal. Which regions do they coordinate on strategically?",
+            "strategic-coordination",
+        ),
+    ],
+)
+def test_a_long_question_is_matched_on_what_it_finally_asks(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    # The story before the question names other entries' subjects; the last sentence decides.
+    result = engine.ask(question)
+    assert result.entry is not None and result.entry.id == entry_id
+
+
+def test_the_focus_is_the_last_sentence_or_clause() -> None:
+    assert focus_words("He met Xi. How long was the visit?") == frozenset(
+        "how long was the visit".split()
+    )
+    assert focus_words("he met xi and the premier, but how long was the visit") == frozenset(
+        "but how long was the visit".split()
+    )
+
+
+def test_a_short_question_has_no_separate_focus() -> None:
+    assert focus_words("how long was the visit") == frozenset()
