@@ -36,6 +36,33 @@ _FRAMINGS = re.compile(
 )
 
 
+# Questions about the article itself whose every word is filler ("what is this article about",
+# "where is it from"): said again in the words the knowledge base uses for them.
+_ARTICLE_QUESTIONS = (
+    (
+        re.compile(
+            r"(?:so )?what(?:s| is| was)? (?:this|the|that|it)(?: whole)?"
+            r"(?: article| piece| story| op ed| oped| text| thing)? (?:is |was )?(?:even )?about"
+        ),
+        "gist of the article",
+    ),
+    (
+        re.compile(
+            r"where (?:is|was|does|did|s) (?:this|the|that|it)(?: article| piece| story| op ed)?"
+            r" (?:from|come from|published|run|appear)"
+        ),
+        "which publication published the article",
+    ),
+    (
+        re.compile(
+            r"when (?:is|was|did|s) (?:this|the|that|it)(?: article| piece| story| op ed)?"
+            r" (?:from|written|published|come out|out)"
+        ),
+        "publication date of the article",
+    ),
+)
+
+
 def normalize(text: str) -> str:
     """Return ``text`` casefolded, with markup, punctuation and greetings removed."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
@@ -50,7 +77,11 @@ def normalize(text: str) -> str:
     text = re.sub(r"\$\s*(?=\d)", "$", text)
     text = re.sub(r"\$(?!\d)", " ", text)
     text = _FRAMINGS.sub("what about", " ".join(text.split()))
-    return _LEADING_FILLER.sub("", text).strip()
+    text = _LEADING_FILLER.sub("", text).strip()
+    for pattern, meaning in _ARTICLE_QUESTIONS:
+        if pattern.fullmatch(text):
+            return meaning
+    return text
 
 
 def tokens(text: str) -> list[str]:

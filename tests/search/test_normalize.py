@@ -36,3 +36,23 @@ def test_asking_what_the_author_says_about_a_subject_asks_about_the_subject() ->
     assert normalize("What does the author say about Western sanctions?") == (
         "what about western sanctions"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meaning"),
+    [
+        ("What is this article about?", "gist of the article"),
+        ("whats it about", "gist of the article"),
+        ("so what is this whole thing about", "gist of the article"),
+        ("where is this article from", "which publication published the article"),
+        ("when was this article written?", "publication date of the article"),
+    ],
+)
+def test_questions_about_the_article_made_only_of_filler_are_said_in_its_words(
+    typed: str, meaning: str
+) -> None:
+    assert normalize(typed) == meaning
+
+
+def test_a_longer_question_about_the_article_is_left_alone() -> None:
+    assert normalize("what is the article about thaad") == "what is the article about thaad"
