@@ -23,7 +23,7 @@ MAX_ONE_SLIP_LENGTH = 6
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
 # Chosen with tests/eval/tune.py on the dev questions.
-UNKNOWN_WORD_WEIGHT = 0.75
+UNKNOWN_WORD_WEIGHT = 1.0
 # At most this many typo neighbours per word (a word rarely has more than two plausible ones).
 MAX_TYPO_TERMS = 3
 # Words sharing their first 7 letters are forms of one word ("strategy", "strategic");

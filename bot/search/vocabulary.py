@@ -39,19 +39,21 @@ STOPWORDS = frozenset(
     huge little lots
     again actual actually already always basically detail details exact explain fill happen
     happened happening hmm interested interesting learn look looking make made means matter
-    mind question questions quote quotes remember summary tell told thing things try trying
+    mind question questions quote quotes remember tell told thing things try trying
     understand use used wanted word words work yall true truth anymore tf fr lowkey highkey
     deadass istg smh ty rofl fam yknow yea yup huh eh wow damn dang heck hella legit obviously
     sorta gotta lemme gimme dunno tryna finna aint coz thru lil ima imma bout prolly def deffo
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
-    smth sth hed whatever paragraph paragraphs page section tea sus eli5
+    smth sth hed whatever paragraph paragraphs page section tea sus
     """.split()
 )
 
 # What people ask about the article's people and places that a news article like this one does not
-# say: personal details, other facts of the world, and what happened since. A short question with
-# one of these words is only answered by an entry that knows the word itself: "how old is andrew
-# hammond" must not get his biography, nor "when did gorbachev die" Gorbachev's reforms.
+# say: personal details, other facts of the world, what happened since, and what someone said. A
+# short question with one of these words is only answered by an entry that uses the word itself:
+# "how old is andrew hammond" must not get his biography, "when did gorbachev die" Gorbachev's
+# reforms, nor "what did xi say to medvedev" the list of topics they discussed (entries quoting
+# someone have "what did he say" among their alternates).
 ASPECT_WORDS = frozenset(
     """
     age aged old oldest young youngest born birthday birthplace died die dies dead death alive
@@ -60,7 +62,15 @@ ASPECT_WORDS = frozenset(
     nationality population capital gdp weather temperature climate tuition twitter instagram
     facebook tiktok email phone address election elected vote votes voted recipe calories
     nowadays currently today tonight tomorrow yesterday afterwards finished completed
+    say said says saying
     """.split()
+)
+SAYING_WORDS = frozenset("say said says saying".split())
+# What someone "says" is only a person's words when the article itself is not the one saying it:
+# "what does the final paragraph say", "what does the disclaimer say".
+DOCUMENT_WORDS = frozenset(
+    "article author writer piece paragraph text disclaimer hammond conclusion ending end section"
+    " oped editorial byline headline title".split()
 )
 
 # Words of people talking to the bot or about themselves: "what's your name", "can you lend me
@@ -79,6 +89,7 @@ REQUEST_FRAMINGS = re.compile(
     r"|see|know|find|follow)\b"
     r"|\b(?:correct|help|to) me\b|\bif i\b|\bim (?:confused|curious|wondering|reading|lost)\b"
     r"|\blike (?:im|i am) (?:five|5|a kid|a child)\b"
+    r"|\b(?:summari[sz]e|explain|describe|break down)(?: (?:it|this|that))? for me\b"
 )
 
 

@@ -222,3 +222,37 @@ def test_the_focus_is_the_last_sentence_or_clause() -> None:
 
 def test_a_short_question_has_no_separate_focus() -> None:
     assert focus_words("how long was the visit") == frozenset()
+
+
+def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> None:
+    matcher = Matcher(
+        [
+            make_entry("talks", "What did Medvedev and Xi talk about?", "medvedev xi talks"),
+            make_entry(
+                "gatilov", "What did Gatilov say about THAAD?", "gatilov thaad", paragraph=2
+            ),
+        ]
+    )
+    said = matcher.ask("what did xi say to medvedev in the talks")
+    assert not said.matched
+    assert said.evidence is not None and said.evidence.unmet_aspects == ("say",)
+    assert matcher.ask("what did gatilov say about thaad").matched
+    # The article "saying" something is not a person's words.
+    assert matcher.ask("what does the article say about the medvedev xi talks").matched
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("what is the article about", "article-summary"),
+        ("summary of the article", "article-summary"),
+        ("summarise it for me", "article-summary"),
+        ("where is this article from", "publication"),
+        ("gatilof said what", "gatilov-quote"),
+    ],
+)
+def test_everyday_questions_about_the_article_are_answered(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    result = engine.ask(question)
+    assert result.entry is not None and result.entry.id == entry_id
