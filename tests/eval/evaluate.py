@@ -32,6 +32,7 @@ SETS = {
     "dev3": EVAL_DIR / "dev3.yaml",
     "dev4": EVAL_DIR / "dev4.yaml",
     "dev5": EVAL_DIR / "dev5.yaml",
+    "dev6": EVAL_DIR / "dev6.yaml",
 }
 
 
