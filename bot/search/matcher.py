@@ -141,6 +141,8 @@ class Matcher:
             return ()
         known = item.phrasing_terms | item.body_terms
         written = _words_of(item)
+        if not SAYING_WORDS.isdisjoint(written):  # "who said" answers "what did he say"
+            written |= SAYING_WORDS
         return tuple(
             word
             for word in asked

@@ -60,6 +60,10 @@ _ARTICLE_QUESTIONS = (
         ),
         "publication date of the article",
     ),
+    (
+        re.compile(r"how (?:does|did) (?:this|the|that|it)(?: article| piece| story| op ed)? end"),
+        "the ending of the article",
+    ),
 )
 
 

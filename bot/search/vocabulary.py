@@ -44,7 +44,7 @@ STOPWORDS = frozenset(
     deadass istg smh ty rofl fam yknow yea yup huh eh wow damn dang heck hella legit obviously
     sorta gotta lemme gimme dunno tryna finna aint coz thru lil ima imma bout prolly def deffo
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
-    smth sth hed whatever paragraph paragraphs page section tea sus
+    smth sth hed whatever page section tea sus
     """.split()
 )
 
@@ -60,7 +60,7 @@ ASPECT_WORDS = frozenset(
     wife wives husband married marry spouse girlfriend boyfriend kids children son sons daughter
     daughters parents tall height weigh weight salary hobby hobbies favourite favorite religion
     nationality population capital gdp weather temperature climate tuition twitter instagram
-    facebook tiktok email phone address election elected vote votes voted recipe calories
+    facebook tiktok email phone election elected vote votes voted recipe calories
     nowadays currently today tonight tomorrow yesterday afterwards finished completed
     say said says saying
     """.split()

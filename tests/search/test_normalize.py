@@ -46,6 +46,7 @@ def test_asking_what_the_author_says_about_a_subject_asks_about_the_subject() ->
         ("so what is this whole thing about", "gist of the article"),
         ("where is this article from", "which publication published the article"),
         ("when was this article written?", "publication date of the article"),
+        ("how does the article end", "the ending of the article"),
     ],
 )
 def test_questions_about_the_article_made_only_of_filler_are_said_in_its_words(
