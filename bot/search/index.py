@@ -13,7 +13,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge.model import Entry
 from bot.search.normalize import normalize
-from bot.search.vocabulary import SHORTHAND, STOPWORDS, is_common_english, stem
+from bot.search.vocabulary import ASPECT_WORDS, SHORTHAND, STOPWORDS, is_common_english, stem
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -40,6 +40,9 @@ LOOKUP_CACHE_SIZE = 4096
 MAX_TIED_KEPT = 4
 # A word that appears only in an entry's answer or quotes counts this much of a phrasing word.
 BODY_WORD_WEIGHT = 0.6
+
+
+_NONE: frozenset[str] = frozenset()  # shared by the many entries that use no aspect word
 
 
 def content_words(
@@ -85,6 +88,7 @@ class IndexedEntry:
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
     phrasings_with: Mapping[str, tuple[int, ...]]  # term -> positions of phrasings using it
+    aspect_words: frozenset[str] = frozenset()  # ASPECT_WORDS its phrasings or body use, as typed
 
     def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
         """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
@@ -124,8 +128,9 @@ class EntryIndex:
             )
             terms_by_phrasing = tuple(frozenset(self.terms(p)) for p in phrasings)
             phrasing_terms = frozenset().union(*terms_by_phrasing)
-            body_text = " ".join((entry.answer, *(q.text for q in entry.quotes)))
-            body_terms = frozenset(self.terms(normalize(body_text))) - phrasing_terms
+            body_text = normalize(" ".join((entry.answer, *(q.text for q in entry.quotes))))
+            body_terms = frozenset(self.terms(body_text)) - phrasing_terms
+            aspects = ASPECT_WORDS.intersection(" ".join((body_text, *phrasings)).split())
             phrasings_with: defaultdict[str, list[int]] = defaultdict(list)
             for which, terms in enumerate(terms_by_phrasing):
                 for term in terms:
@@ -138,6 +143,7 @@ class EntryIndex:
                     phrasing_terms,
                     body_terms,
                     {term: tuple(found) for term, found in phrasings_with.items()},
+                    frozenset(aspects) if aspects else _NONE,
                 )
             )
             for term in phrasing_terms | body_terms:

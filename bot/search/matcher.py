@@ -115,7 +115,7 @@ class Matcher:
         normalized = normalize(question[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
         if not normalized:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="empty question")
-        matches, known = self.analyse(normalized, focus_words(question))
+        matches, known = self.analyse(normalized, question)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no known words")
         scored = self.rank(normalized, matches)
@@ -140,9 +140,9 @@ class Matcher:
         if not asked:
             return ()
         known = item.phrasing_terms | item.body_terms
-        written = _words_of(item)
+        written = item.aspect_words
         if not SAYING_WORDS.isdisjoint(written):  # "who said" answers "what did he say"
-            written |= SAYING_WORDS
+            written = written | SAYING_WORDS
         return tuple(
             word
             for word in asked
@@ -169,13 +169,11 @@ class Matcher:
             return scored, len(scored)
         return having + [s for s in scored if s not in having], len(having)
 
-    def analyse(
-        self, normalized: str, focus: frozenset[str] = frozenset()
-    ) -> tuple[list[TermMatch], float]:
+    def analyse(self, normalized: str, question: str = "") -> tuple[list[TermMatch], float]:
         """Map a question's topic words onto the index; return them and the known share (0-1).
 
-        In a long question, the words of ``focus`` (what it finally asks) outweigh the story
-        before them (see FOCUS_SHARE).
+        In a long question, the words of what it finally asks (see focus_words; ``question`` is
+        the text as typed) outweigh the story before them (see FOCUS_SHARE).
         """
         pairs = list(dict.fromkeys(self.index.words(normalized)))
         found: list[tuple[str, TermMatch]] = []
@@ -188,7 +186,7 @@ class Matcher:
             if exact or not ((len(typed) <= 2 and not match.known) or is_mistyped_filler(typed)):
                 found.append((typed, match))
         if len(pairs) >= LONG_QUESTION_TERMS:
-            matches = self._emphasise(found, focus)
+            matches = self._emphasise(found, focus_words(question))
         else:
             matches = [match for _, match in found]
         weights = [self.index.weight(match) for match in matches]
@@ -256,12 +254,6 @@ def _closest_phrasing(
     if best is None:
         return 0.0, 0
     return float(best[1]), positions[int(best[2])]
-
-
-def _words_of(item: IndexedEntry) -> set[str]:
-    """Every word an entry's phrasings, answer and quotes use, filler included ("say")."""
-    texts = (*item.phrasings, item.entry.answer, *(quote.text for quote in item.entry.quotes))
-    return {word for text in texts for word in normalize(text).split()}
 
 
 def focus_words(question: str) -> frozenset[str]:
