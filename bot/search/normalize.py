@@ -36,6 +36,14 @@ _FRAMINGS = re.compile(
 )
 
 
+# Greetings phrased as questions: "what's good", "how's it going". They ask nothing.
+_SMALL_TALK = re.compile(
+    r"(?:yo |hey |so )?(?:whats|what is|wats|sup|wassup|whats up|hows|how is|how are)"
+    r"(?: good| up| poppin| popping| new| happening| it going| everyone| you| u| ya| things)?"
+    r"(?: guys| all| everyone| yall| bot| citebot| fam| bro)?"
+)
+
+
 # Questions about the article itself whose every word is filler ("what is this article about",
 # "where is it from"): said again in the words the knowledge base uses for them.
 _ARTICLE_QUESTIONS = (
@@ -82,6 +90,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"\$(?!\d)", " ", text)
     text = _FRAMINGS.sub("what about", " ".join(text.split()))
     text = _LEADING_FILLER.sub("", text).strip()
+    if _SMALL_TALK.fullmatch(text):
+        return ""
     for pattern, meaning in _ARTICLE_QUESTIONS:
         if pattern.fullmatch(text):
             return meaning

@@ -57,3 +57,10 @@ def test_questions_about_the_article_made_only_of_filler_are_said_in_its_words(
 
 def test_a_longer_question_about_the_article_is_left_alone() -> None:
     assert normalize("what is the article about thaad") == "what is the article about thaad"
+
+
+@pytest.mark.parametrize(
+    "greeting", ["yo whats good", "whats up", "how are you", "hows it going guys"]
+)
+def test_greetings_phrased_as_questions_ask_nothing(greeting: str) -> None:
+    assert normalize(greeting) == ""
