@@ -44,7 +44,7 @@ STOPWORDS = frozenset(
     deadass istg smh ty rofl fam yknow yea yup huh eh wow damn dang heck hella legit obviously
     sorta gotta lemme gimme dunno tryna finna aint coz thru lil ima imma bout prolly def deffo
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
-    smth sth hed whatever page section tea sus
+    smth sth hed whatever page section tea sus smh
     """.split()
 )
 
@@ -120,6 +120,15 @@ SHORTHAND = {
     "miles": "km",
     "wat": "what",
     "wats": "whats",
+    "n": "and",
+    "wheres": "where is",
+    "whos": "who is",
+    "gona": "going to",
+    "gonna": "going to",
+    "outta": "out of",
+    "hve": "have",
+    "dat": "that",
+    "da": "the",
     "watz": "whats",
     "whatz": "whats",
     "wut": "what",

@@ -252,6 +252,8 @@ def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> No
         ("how does the article end", "visit-conclusion"),
         ("what does the last paragraph say", "visit-conclusion"),
         ("wats the new development bank", "new-development-bank"),
+        ("whats next for russia n china", "whats-next"),
+        ("wheres the second pipeline going", "second-gas-pipeline"),
     ],
 )
 def test_everyday_questions_about_the_article_are_answered(
