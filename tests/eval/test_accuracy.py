@@ -23,8 +23,8 @@ FLOORS = {
     "questions": (89.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev": (97.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev2": (93.0, TARGET_WRONG, 7.0),
-    "dev3": (89.0, TARGET_WRONG, 6.5),
-    "dev4": (86.0, TARGET_WRONG, 6.5),
+    "dev3": (89.5, TARGET_WRONG, 6.5),
+    "dev4": (86.5, TARGET_WRONG, 6.5),
     "dev5": (86.0, TARGET_WRONG, 9.5),
     "dev6": (85.5, TARGET_WRONG, 8.0),
 }
