@@ -42,7 +42,8 @@ MAX_TIED_KEPT = 4
 BODY_WORD_WEIGHT = 0.6
 
 
-_NONE: frozenset[str] = frozenset()  # shared by the many entries that use no aspect word
+# One empty set shared by the many entries that use no aspect word (each empty set costs memory).
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def content_words(
@@ -143,7 +144,7 @@ class EntryIndex:
                     phrasing_terms,
                     body_terms,
                     {term: tuple(found) for term, found in phrasings_with.items()},
-                    frozenset(aspects) if aspects else _NONE,
+                    aspects or _NO_WORDS,
                 )
             )
             for term in phrasing_terms | body_terms:

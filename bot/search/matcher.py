@@ -114,10 +114,11 @@ class Matcher:
     def ask(self, question: str, *, strict: bool = False) -> AskResult:
         """Resolve a question to an answer, suggestions, or no match."""
         thresholds = STRICT if strict else self.thresholds
-        normalized = normalize(question[: MAX_QUESTION_CHARS * 2])[:MAX_QUESTION_CHARS]
+        typed = question[: MAX_QUESTION_CHARS * 2]
+        normalized = normalize(typed)[:MAX_QUESTION_CHARS]
         if not normalized:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="empty question")
-        matches, known = self.analyse(normalized, question)
+        matches, known = self.analyse(normalized, typed)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no known words")
         scored = self.rank(normalized, matches)
@@ -141,15 +142,15 @@ class Matcher:
             asked = [word for word in asked if word not in SAYING_WORDS]
         if not asked:
             return ()
-        known = item.phrasing_terms | item.body_terms
         written = item.aspect_words
         if not SAYING_WORDS.isdisjoint(written):  # "who said" answers "what did he say"
             written = written | SAYING_WORDS
-        return tuple(
-            word
-            for word in asked
-            if word not in written and self.index.synonyms.get(stem(word), stem(word)) not in known
-        )
+        return tuple(word for word in asked if word not in written and not self._knows(item, word))
+
+    def _knows(self, item: IndexedEntry, word: str) -> bool:
+        """True when an entry's phrasings or body use the word in any form ("marry": "married")."""
+        term = self.index.synonyms.get(stem(word), stem(word))
+        return term in item.phrasing_terms or term in item.body_terms
 
     def prefer_entries_with_aspects(
         self, normalized: str, scored: list[Scored]

@@ -54,7 +54,8 @@ STOPWORDS = frozenset(
 # "how old is andrew hammond" must not get his biography, "when did gorbachev die" Gorbachev's
 # reforms, nor "what did xi say to medvedev" the list of topics they discussed (entries quoting
 # someone have "what did he say" among their alternates).
-ASPECT_WORDS = frozenset(
+SAYING_WORDS = frozenset("say said says saying".split())
+ASPECT_WORDS = SAYING_WORDS | frozenset(
     """
     age aged old oldest young youngest born birthday birthplace died die dies dead death alive
     wife wives husband married marry spouse girlfriend boyfriend kids children son sons daughter
@@ -62,10 +63,8 @@ ASPECT_WORDS = frozenset(
     nationality population capital gdp weather temperature climate tuition twitter instagram
     facebook tiktok email phone election elected vote votes voted recipe calories
     nowadays currently today tonight tomorrow yesterday afterwards finished completed
-    say said says saying
     """.split()
 )
-SAYING_WORDS = frozenset("say said says saying".split())
 # What someone "says" is only a person's words when the article itself is not the one saying it:
 # "what does the final paragraph say", "what does the disclaimer say".
 DOCUMENT_WORDS = frozenset(

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     strict = args.strict
     grid, base = (STRICT_GRID, STRICT) if strict else (GRID, DEFAULT)
-    penalty = args.penalty or (20 if strict else 3)
+    penalty = args.penalty if args.penalty is not None else (20 if strict else 3)
     unknowns, weight_sets = (
         (
             [UNKNOWN_WORD_WEIGHT],
