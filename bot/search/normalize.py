@@ -17,6 +17,8 @@ _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
 _NUMBER_UNIT = re.compile(r"(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[a-z]{2,}\b)")
 _NON_WORD = re.compile(r"[^\w$%]+")
 _UNDERSCORE = re.compile(r"_+")
+# Letters held down for effect ("whyyy", "lmaooo", "soooo"): no English word has three in a row.
+_HELD_LETTER = re.compile(r"([^\W\d_])\1{2,}")
 
 # Greetings and address at the start of a message: "hey bot", "yo citebot", "@citebot".
 _LEADING_FILLER = re.compile(
@@ -33,6 +35,10 @@ _FRAMINGS = re.compile(
     r"|\bwhat (?:does|did|do) (?:the )?(?:author|writer|auther|hammond|article|artical|piece)"
     r" (?:say|said|says|think|thinks|argue|argues|write|wrote|claim|claims)"
     r" (?:about|on|regarding)\b"
+)
+# The article's pair, said the way people refer back to it: "the two countries", "both sides".
+_THE_PAIR = re.compile(
+    r"\b(?:the|these|those) two (?:countries|nations|powers|states|sides|neighbou?rs|giants)\b"
 )
 
 
@@ -80,7 +86,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
     text = _DISCORD_MARKUP.sub(" ", text)
     text = _URL.sub(" ", text)
-    text = text.casefold()
+    text = _HELD_LETTER.sub(r"\1", text.casefold())
     text = _POSSESSIVE.sub("", text)
     text = _APOSTROPHE.sub("", text)
     text = _THOUSANDS.sub("", text)
@@ -89,6 +95,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\$\s*(?=\d)", "$", text)
     text = re.sub(r"\$(?!\d)", " ", text)
     text = _FRAMINGS.sub("what about", " ".join(text.split()))
+    text = _THE_PAIR.sub("china and russia", text)
     text = _LEADING_FILLER.sub("", text).strip()
     if _SMALL_TALK.fullmatch(text):
         return ""

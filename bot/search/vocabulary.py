@@ -45,6 +45,7 @@ STOPWORDS = frozenset(
     sorta gotta lemme gimme dunno tryna finna aint coz thru lil ima imma bout prolly def deffo
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
     smth sth hed whatever page section tea sus smh
+    wym cap besides bestie ong frfr bffr periodt sheesh bet lmfao lmaoo ahaha haha hahaha xd
     """.split()
 )
 
@@ -149,6 +150,14 @@ SHORTHAND = {
     "bn": "billion",
     "pm": "prime minister",
     "fm": "foreign minister",
+    "btwn": "between",
+    "b/w": "between",
+    "thnk": "think",
+    "tink": "think",
+    "mite": "might",
+    "wen": "when",
+    "wer": "where",
+    "teh": "the",
 }
 
 

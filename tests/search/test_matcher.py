@@ -254,6 +254,10 @@ def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> No
         ("wats the new development bank", "new-development-bank"),
         ("whats next for russia n china", "whats-next"),
         ("wheres the second pipeline going", "second-gas-pipeline"),
+        ("whats teh lenght of the border btwn russia and chian", "border-length"),
+        ("that gas pipeline from siberia how long is it no cap", "gas-pipeline-route"),
+        ("tillerson said smth about options on the table right?? wym", "tillerson-all-options"),
+        ("how have the two countries gotten along under putin", "putin-warming"),
     ],
 )
 def test_everyday_questions_about_the_article_are_answered(

@@ -26,6 +26,9 @@ from bot.search.normalize import normalize
         ("whats up with the fund", "what about the fund"),
         ("hi", ""),
         ("   ", ""),
+        ("whyyy is china soooo mad lmaooo", "why is china so mad lmao"),
+        ("what do the two countries trade", "what do china and russia trade"),
+        ("do these two nations get along", "do china and russia get along"),
     ],
 )
 def test_normalize(typed: str, expected: str) -> None:
