@@ -1,6 +1,6 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
-Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|dev3|dev4]
+Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev8]
        [--show wrong|abstained|all] [--knowledge DIR] [--strict]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
@@ -33,6 +33,8 @@ SETS = {
     "dev4": EVAL_DIR / "dev4.yaml",
     "dev5": EVAL_DIR / "dev5.yaml",
     "dev6": EVAL_DIR / "dev6.yaml",
+    "dev7": EVAL_DIR / "dev7.yaml",
+    "dev8": EVAL_DIR / "dev8.yaml",
 }
 
 

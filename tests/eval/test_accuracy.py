@@ -27,6 +27,8 @@ FLOORS = {
     "dev4": (86.5, TARGET_WRONG, 6.5),
     "dev5": (86.0, TARGET_WRONG, 9.5),
     "dev6": (85.5, TARGET_WRONG, 8.0),
+    "dev7": (81.0, TARGET_WRONG, 12.0),
+    "dev8": (69.0, 4.0, 3.0),
 }
 MIN_SIZES = {
     "questions": (100, 40),
@@ -36,6 +38,8 @@ MIN_SIZES = {
     "dev4": (120, 45),
     "dev5": (110, 40),
     "dev6": (120, 35),
+    "dev7": (100, 30),
+    "dev8": (100, 30),
 }
 
 
