@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 _EARLY_EXITS = {
     "empty question": "nothing is left of the question once greetings and markup are removed",
+    "asks for help": "it asks how to use the bot; members get the usage hint",
     "no known words": "none of the question's topic words appear in the knowledge base",
     "no candidates": "no entry shares a topic word with the question",
 }

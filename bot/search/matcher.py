@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Entry
 from bot.search.index import EntryIndex, IndexedEntry, TermMatch
-from bot.search.normalize import normalize
+from bot.search.normalize import asks_for_help, normalize
 from bot.search.results import AskResult, Candidate, Outcome
 from bot.search.vocabulary import (
     ASPECT_WORDS,
@@ -118,6 +118,8 @@ class Matcher:
         normalized = normalize(typed)[:MAX_QUESTION_CHARS]
         if not normalized:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="empty question")
+        if asks_for_help(normalized):  # nothing to look up: like an empty one, gets the usage hint
+            return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
         matches, known = self.analyse(normalized, typed)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no known words")

@@ -50,6 +50,15 @@ _SMALL_TALK = re.compile(
 )
 
 
+# Asking how to use the bot ("help", "!help", "what can you do"): not a question about the article.
+# "help" is also the article's word for what China does for Russia, so it must not reach that entry.
+_HELP_REQUEST = re.compile(
+    r"(?:can you |could you |can u |pls |please |i need |need )?"
+    r"(?:help|halp|commands|usage|what can you do|how do (?:i|you) use (?:this|you|it|the bot))"
+    r"(?: me| us| pls| please| plz)?"
+)
+
+
 # Questions about the article itself whose every word is filler ("what is this article about",
 # "where is it from"): said again in the words the knowledge base uses for them.
 _ARTICLE_QUESTIONS = (
@@ -103,6 +112,11 @@ def normalize(text: str) -> str:
         if pattern.fullmatch(text):
             return meaning
     return text
+
+
+def asks_for_help(normalized: str) -> bool:
+    """True for a whole question that asks how to use the bot: "help", "what can you do"."""
+    return _HELP_REQUEST.fullmatch(normalized) is not None
 
 
 def tokens(text: str) -> list[str]:

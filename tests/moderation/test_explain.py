@@ -63,6 +63,14 @@ def test_a_greeting_alone_is_explained(engine: Engine) -> None:
     assert "Candidates" not in explained.describe()
 
 
+def test_a_request_for_help_is_explained(engine: Engine) -> None:
+    explained = explain(engine, "!help")
+
+    assert explained.decision == (
+        "no answer: it asks how to use the bot; members get the usage hint."
+    )
+
+
 def test_strict_mode_shows_the_strict_thresholds(engine: Engine) -> None:
     assert (
         "Thresholds (strict): answer " in explain(engine, "what is THAAD", strict=True).describe()

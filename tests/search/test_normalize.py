@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search.normalize import normalize
+from bot.search.normalize import asks_for_help, normalize
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,15 @@ def test_a_longer_question_about_the_article_is_left_alone() -> None:
 )
 def test_greetings_phrased_as_questions_ask_nothing(greeting: str) -> None:
     assert normalize(greeting) == ""
+
+
+@pytest.mark.parametrize(
+    "typed", ["help", "!help", "<@1234567890> can you help me", "what can you do?"]
+)
+def test_asking_how_to_use_the_bot_is_recognised(typed: str) -> None:
+    assert asks_for_help(normalize(typed))
+
+
+@pytest.mark.parametrize("typed", ["how does china help russia", "help from china"])
+def test_help_as_a_topic_word_is_not_a_request_for_help(typed: str) -> None:
+    assert not asks_for_help(normalize(typed))
