@@ -112,6 +112,10 @@ class ChannelAnswers(commands.Cog):
             return
         engine = self.holder.engine
         result = engine.ask(question)
+        if not result.normalized:  # "@citebot hi", "@citebot help": how to ask, not "I don't know"
+            if mentioned:
+                await _reply(message, content=EMPTY_MESSAGE)
+            return
         if (
             result.outcome is Outcome.NO_MATCH
             and not mentioned

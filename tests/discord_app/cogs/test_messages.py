@@ -127,6 +127,16 @@ async def test_an_empty_mention_asks_for_a_question(world: World) -> None:
     assert "Ask me a question" in world.channel.last_message.content
 
 
+async def test_a_mention_asking_for_help_gets_the_usage_hint(world: World) -> None:
+    for text in ("help", "hey bot!"):
+        await world.alice.send(world.channel, f"{world.bot_mention} {text}")
+
+        reply = world.channel.last_message
+        assert reply.author.id == world.env.bot.user.id
+        assert "Ask me a question" in reply.content
+        assert not reply.embeds
+
+
 async def test_a_bare_mention_under_someones_question_answers_it(
     world: World, engine: Engine
 ) -> None:
