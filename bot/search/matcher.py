@@ -252,11 +252,16 @@ def _closest_phrasing(
     if 0 < len(hits) <= MAX_PHRASINGS_COMPARED:
         positions = list(hits)
     elif hits:
-        # Most shared words first; among equals, those made most of the question's words.
+        # Most shared words first; among equals, those made most of the question's words, then
+        # the earliest: ``hits`` follows set order, which changes with each process's hash seed.
         positions = heapq.nlargest(
             MAX_PHRASINGS_COMPARED,
             hits,
-            key=lambda which: (hits[which], hits[which] / len(item.terms_by_phrasing[which])),
+            key=lambda which: (
+                hits[which],
+                hits[which] / len(item.terms_by_phrasing[which]),
+                -which,
+            ),
         )
     else:
         positions = list(range(len(item.phrasings)))

@@ -180,3 +180,23 @@ def test_long_and_hostile_questions_are_handled(capsys: pytest.CaptureFixture[st
     assert main(["ask", "--json", question]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["question"] == question
+
+
+def test_answers_do_not_depend_on_the_process_hash_seed() -> None:
+    # Python salts str hashes per process, so set iteration order changes between runs; a tie
+    # broken by that order would give members a different entry after every restart. These
+    # questions tie several entries or phrasings.
+    questions = "\n".join(
+        [
+            "deng thought gorby's reforms would do what exactly",
+            "medvedev visit",
+            "the bank thing, whats that about",
+            "why r they so salty about thaad",
+            "who did medvedv meet in beijing",
+        ]
+    )
+    outputs = {
+        run_cli("ask", "--json", stdin=questions, env={"PYTHONHASHSEED": seed}).stdout
+        for seed in ("0", "1", "2", "3", "4", "5")
+    }
+    assert len(outputs) == 1
