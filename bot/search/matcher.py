@@ -120,21 +120,42 @@ class Matcher:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="empty question")
         if asks_for_help(normalized):  # nothing to look up: like an empty one, gets the usage hint
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
+        said, asked = last_sentence(typed)
+        if asked and self._stands_alone(said, normalized):
+            alone = self.ask(said, strict=strict)
+            if alone.entry is not None:
+                return replace(alone, question=question)
         matches, known = self.analyse(normalized, typed)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no known words")
         scored = self.rank(normalized, matches)
         if not scored:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no candidates")
-        unmet = self.unmet_aspects(normalized, scored[0].item)
+        # "my dad says they fell out. why did they split?" asks its last sentence: the story
+        # before it is no "what did he say", nor chat about the asker.
+        asked = asked or normalized
+        unmet = self.unmet_aspects(asked, scored[0].item)
         rivals = len(scored)
         if unmet and len(matches) < LONG_QUESTION_TERMS:
-            scored, rivals = self.prefer_entries_with_aspects(normalized, scored)
-            unmet = self.unmet_aspects(normalized, scored[0].item)
+            scored, rivals = self.prefer_entries_with_aspects(asked, scored)
+            unmet = self.unmet_aspects(asked, scored[0].item)
         evidence = Evidence.of(
-            scored, known, len(matches), unmet, is_personal(normalized), rivals=rivals
+            scored, known, len(matches), unmet, is_personal(asked), rivals=rivals
         )
         return decide(question, normalized, scored, evidence, thresholds)
+
+    def _stands_alone(self, sentence: str, normalized: str) -> bool:
+        """True when a short question's last sentence can be answered without the story before it.
+
+        "my teacher mentioned thaad in class. what is thaad?" asks "what is thaad?"; but "brics
+        bank?? whats that about" points back with "that", and a long question has its own rules
+        (see focus_words).
+        """
+        return (
+            len(self.index.words(normalized)) < LONG_QUESTION_TERMS
+            and bool(self.index.words(normalize(sentence)))
+            and _REFERS_BACK.isdisjoint(re.findall(r"\w+", sentence.casefold()))
+        )
 
     def unmet_aspects(self, normalized: str, item: IndexedEntry) -> tuple[str, ...]:
         """Return the ASPECT_WORDS of a question that the entry does not use ("old", "say")."""
@@ -273,6 +294,16 @@ def _closest_phrasing(
     return float(best[1]), positions[int(best[2])]
 
 
+def last_sentence(question: str) -> tuple[str, str]:
+    """Return a question's last sentence with topic words, as typed and normalised.
+
+    ("", "") for a question of one such sentence.
+    """
+    pieces = [(piece, normalize(piece)) for piece in _SENTENCE_END.split(question)]
+    topical = [pair for pair in pieces if any(w not in STOPWORDS for w in pair[1].split())]
+    return topical[-1] if len(topical) >= 2 else ("", "")
+
+
 def focus_words(question: str) -> frozenset[str]:
     """Return the words of what a question finally asks: its last sentence or clause.
 
@@ -286,6 +317,8 @@ def focus_words(question: str) -> frozenset[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+# Words by which a last sentence points back at the story before it ("...? whats that about").
+_REFERS_BACK = frozenset("it its that this these those he she him her his hers".split())
 
 
 def _same_passage(first: Entry, second: Entry) -> bool:

@@ -265,3 +265,30 @@ def test_everyday_questions_about_the_article_are_answered(
 ) -> None:
     result = engine.ask(question)
     assert result.entry is not None and result.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("my teacher mentioned thaad in class today. what is thaad?", "thaad-what"),
+        ("i've never heard of this guy. who is gatilov?", "who-is-gatilov"),
+        ("my dad says they hate each other. why did china and russia split?", "late-1980s-split"),
+    ],
+)
+def test_a_short_story_before_the_question_does_not_hide_it(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    # Each is declined when the story counts: its words are in no entry, "my dad" reads as
+    # chat about the asker, "says" as asking what someone said.
+    result = engine.ask(question)
+    assert result.entry is not None and result.entry.id == entry_id
+
+
+def test_a_last_sentence_pointing_back_at_the_story_is_not_asked_alone(engine: Engine) -> None:
+    # "whats that about" alone would be the article's gist.
+    result = engine.ask("tillerson said smth about 'all options' right? whats that about")
+    assert result.entry is not None and result.entry.id == "tillerson-all-options"
+
+
+def test_a_story_does_not_get_an_off_topic_last_sentence_answered(engine: Engine) -> None:
+    assert not engine.ask("great article about the gas deal. how old is putin?").matched
