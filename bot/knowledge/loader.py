@@ -35,6 +35,7 @@ from bot.knowledge.yaml_strict import (
     parse_yaml,
 )
 from bot.search.normalize import normalize
+from bot.search.vocabulary import stem
 
 log = logging.getLogger(__name__)
 
@@ -557,7 +558,7 @@ def _load_synonyms(
         return {}
     groups_node = _fields(node, SYNONYM_FILE_FIELDS, out).get("synonyms")
     groups: dict[str, tuple[str, ...]] = {}
-    owner: dict[str, str] = {}
+    owner: dict[str, tuple[str, str]] = {}  # reading -> (group, first variant)
     if groups_node is not None and not isinstance(groups_node, yaml.MappingNode):
         out.add(
             "must map each article word to a list of words", line_of(groups_node), field="synonyms"
@@ -580,14 +581,23 @@ def _load_synonyms(
             for variant, line in [(word, line_of(key_node)), *variants]:
                 if len(normalize(variant).split()) != 1:
                     out.add(f"{variant!r} must be a single word", line, field=name)
-                elif normalize(variant) in owner and owner[normalize(variant)] != word:
+                    continue
+                # Matching drops word endings, so "dealing" is read as "deal": two groups must
+                # not claim one reading, or one silently takes the other's words.
+                reading = stem(normalize(variant))
+                first = owner.get(reading)
+                if first is not None and first[0] != word:
+                    group, other = first
                     out.add(
-                        f"{variant!r} is already a synonym of {owner[normalize(variant)]!r}",
+                        f"{variant!r} is already a synonym of {group!r}"
+                        if normalize(other) == normalize(variant)
+                        else f"{variant!r} reads as {reading!r} in matching, the same as {other!r} "
+                        f"in group {group!r}; one reading can belong to one group only",
                         line,
                         field=name,
                     )
-                else:
-                    owner[normalize(variant)] = word
+                elif first is None:
+                    owner[reading] = (word, variant)
             groups[word] = tuple(variant for variant, _ in variants)
     problems.extend(out.problems)
     return groups

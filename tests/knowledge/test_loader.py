@@ -231,6 +231,11 @@ def test_synonyms_load_as_groups(knowledge_dir: KnowledgeDir) -> None:
             "synonyms:\n  oppose: [hate]\n  dislike: [hate]\n",
             "knowledge/synonyms.yaml:3: synonyms.dislike: 'hate' is already a synonym of 'oppose'",
         ),
+        (
+            "synonyms:\n  deal: [agreement]\n  cope: [coping, dealing]\n",
+            "knowledge/synonyms.yaml:3: synonyms.cope: 'dealing' reads as 'deal' in matching, the"
+            " same as 'deal' in group 'deal'; one reading can belong to one group only",
+        ),
         ("synonyms:\n  oppose: [really hate]\n", "'really hate' must be a single word"),
         ("synonyms:\n  oppose: hate\n", "synonyms.oppose: must be a list"),
         ("synonyms:\n  oppose: [no]\n", "YAML reads 'no' as a boolean"),
