@@ -70,15 +70,15 @@ _ARTICLE_QUESTIONS = (
         "gist of the article",
     ),
     (
-        re.compile(
-            r"where (?:is|was|does|did|s) (?:this|the|that|it)(?: article| piece| story| op ed)?"
+        re.compile(  # "where's" has lost its "'s" to the possessive rule
+            r"where (?:is |was |does |did )?(?:this|the|that|it)(?: article| piece| story| op ed)?"
             r" (?:from|come from|published|run|appear)"
         ),
         "which publication published the article",
     ),
     (
         re.compile(
-            r"when (?:is|was|did|s) (?:this|the|that|it)(?: article| piece| story| op ed)?"
+            r"when (?:is |was |did )?(?:this|the|that|it)(?: article| piece| story| op ed)?"
             r" (?:from|written|published|come out|out)"
         ),
         "publication date of the article",
@@ -86,6 +86,28 @@ _ARTICLE_QUESTIONS = (
     (
         re.compile(r"how (?:does|did) (?:this|the|that|it)(?: article| piece| story| op ed)? end"),
         "the ending of the article",
+    ),
+    (
+        re.compile(
+            r"(?:whose (?:article|piece|story|op ed) is (?:this|it)"
+            r"|who (?:is |was )?(?:this|the|that|it)(?: article| piece| story| op ed)? by)"
+        ),
+        "who wrote the article",
+    ),
+    (
+        re.compile(
+            r"(?:explain|summari[sz]e|sum up) (?:this|the|that)(?: article| piece| story| op ed)?"
+            r"|what(?:s| is)? the (?:point|gist|idea) of (?:this|the|that)"
+            r"(?: article| piece| story| op ed)?"
+        ),
+        "gist of the article",
+    ),
+    (
+        re.compile(
+            r"is (?:this|it|the article) (?:just |only |really )?(?:an? )?"
+            r"(?:op ed|oped|opinion|opinion piece|editorial)"
+        ),
+        "is this an opinion piece",
     ),
 )
 

@@ -50,6 +50,13 @@ def test_asking_what_the_author_says_about_a_subject_asks_about_the_subject() ->
         ("where is this article from", "which publication published the article"),
         ("when was this article written?", "publication date of the article"),
         ("how does the article end", "the ending of the article"),
+        ("where's this article from?", "which publication published the article"),
+        ("when's this piece from", "publication date of the article"),
+        ("whose article is this", "who wrote the article"),
+        ("who is this by", "who wrote the article"),
+        ("explain this article", "gist of the article"),
+        ("what's the point of the article", "gist of the article"),
+        ("is this just an op-ed?", "is this an opinion piece"),
     ],
 )
 def test_questions_about_the_article_made_only_of_filler_are_said_in_its_words(
