@@ -18,6 +18,8 @@ from bot.search.vocabulary import is_mistyped_filler, is_personal
         "do you like pizza",
         "can you help me with my homework",
         "who made you",
+        "i had a loan from a chinese bank",
+        "i get money from my parents",
     ],
 )
 def test_chat_with_the_bot_or_about_the_asker_is_personal(chat: str) -> None:
@@ -36,6 +38,11 @@ def test_chat_with_the_bot_or_about_the_asker_is_personal(chat: str) -> None:
         "do you know how long the border is",
         "what do you think about russia china ties",
         "why did the us stop strategic patience",  # "us" is the United States
+        "i get that they are close but why did they split",
+        "i was reading about medvedev and got confused, who did he meet",
+        "i always mix up the russian leaders, who is medvedev",
+        "i've never heard of gatilov, who is he",
+        "i had no idea about the gas deal, how big is it",
     ],
 )
 def test_asking_politely_is_not_personal(question: str) -> None:
