@@ -63,7 +63,7 @@ ASPECT_WORDS = SAYING_WORDS | frozenset(
     daughters parents tall height weigh weight salary hobby hobbies favourite favorite religion
     nationality population capital gdp weather temperature climate tuition twitter instagram
     facebook tiktok email phone election elected vote votes voted recipe calories
-    nowadays currently today tonight tomorrow yesterday afterwards finished completed
+    nowadays currently today tonight tomorrow yesterday afterwards finished completed year
     """.split()
 )
 # What someone "says" is only a person's words when the article itself is not the one saying it:

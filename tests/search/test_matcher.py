@@ -292,3 +292,12 @@ def test_a_last_sentence_pointing_back_at_the_story_is_not_asked_alone(engine: E
 
 def test_a_story_does_not_get_an_off_topic_last_sentence_answered(engine: Engine) -> None:
     assert not engine.ask("great article about the gas deal. how old is putin?").matched
+
+
+def test_what_year_is_answered_only_by_an_entry_that_gives_one(engine: Engine) -> None:
+    # The article dates the fund and the split; not the Soviet collapse or the G8 suspension.
+    fund = engine.ask("what year was the investment fund created")
+    assert fund.entry is not None and fund.entry.id == "investment-fund"
+    assert engine.ask("what year did china and russia split").matched
+    assert not engine.ask("what year did the soviet union collapse").matched
+    assert not engine.ask("what year did russia get suspended from the g8").matched
