@@ -71,14 +71,14 @@ _ARTICLE_QUESTIONS = (
     ),
     (
         re.compile(  # "where's" has lost its "'s" to the possessive rule
-            r"where (?:is |was |does |did )?(?:this|the|that|it)(?: article| piece| story| op ed)?"
-            r" (?:from|come from|published|run|appear)"
+            r"wheres? (?:is |was |does |did )?(?:this|the|that|it)"
+            r"(?: article| piece| story| op ed)? (?:from|come from|published|run|appear)"
         ),
         "which publication published the article",
     ),
     (
         re.compile(
-            r"when (?:is |was |did )?(?:this|the|that|it)(?: article| piece| story| op ed)?"
+            r"whens? (?:is |was |did )?(?:this|the|that|it)(?: article| piece| story| op ed)?"
             r" (?:from|written|published|come out|out)"
         ),
         "publication date of the article",

@@ -46,6 +46,7 @@ STOPWORDS = frozenset(
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
     smth sth hed whatever page section tea sus smh
     wym cap besides bestie ong frfr bffr periodt sheesh bet lmfao lmaoo ahaha haha hahaha xd
+    wise
     """.split()
 )
 
@@ -153,6 +154,17 @@ SHORTHAND = {
     "pm": "prime minister",
     "fm": "foreign minister",
     "btwn": "between",
+    "theyre": "they are",
+    "youre": "you are",
+    "theres": "there is",
+    "whens": "when is",
+    "whend": "when did",
+    "whered": "where did",
+    "howd": "how did",
+    "whyd": "why did",
+    "80s": "1980s",
+    "eighties": "1980s",
+    "sino": "china",
     "b/w": "between",
     "thnk": "think",
     "tink": "think",

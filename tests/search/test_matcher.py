@@ -257,6 +257,9 @@ def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> No
         ("whats teh lenght of the border btwn russia and chian", "border-length"),
         ("that gas pipeline from siberia how long is it no cap", "gas-pipeline-route"),
         ("tillerson said smth about options on the table right?? wym", "tillerson-all-options"),
+        ("history wise were they always friends or nah", "relationship-history"),
+        ("what's china giving russia tech-wise", "chinese-technology"),
+        ("Sino-Russian ties overstated", "ties-overstated"),
         ("how have the two countries gotten along under putin", "putin-warming"),
     ],
 )
