@@ -271,10 +271,10 @@ def _closest_phrasing(
     alternates grow.
     """
     if 0 < len(hits) <= MAX_PHRASINGS_COMPARED:
-        positions = list(hits)
+        positions = sorted(hits)  # ``hits`` follows set order, which each process salts anew
     elif hits:
         # Most shared words first; among equals, those made most of the question's words, then
-        # the earliest: ``hits`` follows set order, which changes with each process's hash seed.
+        # the earliest.
         positions = heapq.nlargest(
             MAX_PHRASINGS_COMPARED,
             hits,
