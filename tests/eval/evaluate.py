@@ -1,6 +1,6 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
-Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev8]
+Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev9]
        [--show wrong|abstained|all] [--knowledge DIR] [--strict]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
@@ -35,6 +35,7 @@ SETS = {
     "dev6": EVAL_DIR / "dev6.yaml",
     "dev7": EVAL_DIR / "dev7.yaml",
     "dev8": EVAL_DIR / "dev8.yaml",
+    "dev9": EVAL_DIR / "dev9.yaml",
 }
 
 

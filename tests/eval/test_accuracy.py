@@ -29,6 +29,7 @@ FLOORS = {
     "dev6": (85.5, TARGET_WRONG, 8.0),
     "dev7": (81.0, TARGET_WRONG, 12.0),
     "dev8": (69.0, 4.0, 3.0),
+    "dev9": (75.0, 3.5, 9.0),
 }
 MIN_SIZES = {
     "questions": (100, 40),
@@ -40,6 +41,7 @@ MIN_SIZES = {
     "dev6": (120, 35),
     "dev7": (100, 30),
     "dev8": (100, 30),
+    "dev9": (95, 30),
 }
 
 
