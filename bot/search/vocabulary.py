@@ -46,7 +46,7 @@ STOPWORDS = frozenset(
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
     smth sth hed whatever page section tea sus smh
     wym cap besides bestie ong frfr bffr periodt sheesh bet lmfao lmaoo ahaha haha hahaha xd
-    wise
+    wise mate mates bloke blokes reckon reckons cheers innit oi
     """.split()
 )
 
@@ -155,6 +155,13 @@ SHORTHAND = {
     "fm": "foreign minister",
     "btwn": "between",
     "theyre": "they are",
+    "theyve": "they have",
+    "weve": "we have",
+    "youve": "you have",
+    "wot": "what",
+    "yanks": "us",
+    "yank": "us",
+    "biz": "business",
     "youre": "you are",
     "theres": "there is",
     "whens": "when is",
@@ -203,12 +210,12 @@ def is_mistyped_filler(word: str) -> bool:
     if len(word) < 3:
         return False
     candidates = TYPO_PRONE if len(word) < 5 else LONG_STOPWORDS
-    # Long words take two slips ("artical", "infomation"), against long filler only.
-    slips = 2 if len(word) >= LONG_FILLER_LENGTH else 1
+    # Longer words take two slips against long filler ("artical", "hapend" for "happened").
+    long_word = len(word) >= LONG_FILLER_LENGTH - 1
     return any(
         candidate[0] == word[0]
-        and (slips == 1 or len(candidate) >= LONG_FILLER_LENGTH)
-        and DamerauLevenshtein.distance(word, candidate, score_cutoff=slips) <= slips
+        and DamerauLevenshtein.distance(word, candidate, score_cutoff=2)
+        <= (2 if long_word and len(candidate) >= LONG_FILLER_LENGTH else 1)
         for candidate in candidates
     )
 

@@ -260,6 +260,9 @@ def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> No
         ("history wise were they always friends or nah", "relationship-history"),
         ("what's china giving russia tech-wise", "chinese-technology"),
         ("Sino-Russian ties overstated", "ties-overstated"),
+        ("yo who's this hammond bloke anyway", "author-bio"),
+        ("mate how long's the gas pipeline from siberia", "gas-pipeline-route"),
+        ("what's beijing scared the yanks might do to north korea", "preemptive-strike-fear"),
         ("how have the two countries gotten along under putin", "putin-warming"),
     ],
 )

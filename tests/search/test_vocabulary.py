@@ -49,7 +49,9 @@ def test_asking_politely_is_not_personal(question: str) -> None:
     assert not is_personal(normalize(question))
 
 
-@pytest.mark.parametrize("typed", ["hwo", "teh", "actully", "happend", "geting", "artical"])
+@pytest.mark.parametrize(
+    "typed", ["hwo", "teh", "actully", "happend", "geting", "artical", "hapend", "actuly"]
+)
 def test_misspelt_filler_is_recognised(typed: str) -> None:
     assert is_mistyped_filler(typed)
 
