@@ -307,3 +307,15 @@ def test_what_year_is_answered_only_by_an_entry_that_gives_one(engine: Engine) -
     assert engine.ask("what year did china and russia split").matched
     assert not engine.ask("what year did the soviet union collapse").matched
     assert not engine.ask("what year did russia get suspended from the g8").matched
+
+
+def test_an_unknown_chat_word_counts_less_than_an_unknown_english_word() -> None:
+    matcher = Matcher(
+        [
+            make_entry("border", "How long is the border between China and Russia?", paragraph=1),
+            make_entry("gas", "How big is the gas deal?", paragraph=2),
+        ]
+    )
+    # "zorbly" is in no dictionary: chat or a typo. "pizza" is a real subject the entry lacks.
+    assert matcher.ask("how long is the china russia border zorbly").matched
+    assert not matcher.ask("how long is the china russia border pizza").matched
