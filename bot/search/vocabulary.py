@@ -80,7 +80,8 @@ DOCUMENT_WORDS = frozenset(
 # about the article, however well one of its words matches an entry.
 PERSONAL_WORDS = frozenset("you your yours u ur i my me mine myself im ive id ill".split())
 REQUEST_FRAMINGS = re.compile(
-    r"\b(?:(?:can|could|would|will|do|did|pls|please) )?(?:you|u) (?:please |pls |even )?"
+    r"\b(?:(?:can|could|would|will|do|did|pls|please) )?(?:you|u)"
+    r" (?:(?:please|pls|even|can|could|would|will|might) )*"
     r"(?:tell|explain|remind|show|give|summari[sz]e|say|know|help|think|find|clarify)(?: me| us)?\b"
     r"|\b(?:tell|remind|show|give|explain to|explain|help|let|lemme|get) me\b"
     r"|\b(?:i|ive) (?:(?:want|wanna|need|would like|d like|was|am|m|just|still|really|also|only"

@@ -20,6 +20,7 @@ from bot.search.vocabulary import is_mistyped_filler, is_personal
         "who made you",
         "i had a loan from a chinese bank",
         "i get money from my parents",
+        "you could lend me some money",
     ],
 )
 def test_chat_with_the_bot_or_about_the_asker_is_personal(chat: str) -> None:
@@ -43,6 +44,7 @@ def test_chat_with_the_bot_or_about_the_asker_is_personal(chat: str) -> None:
         "i always mix up the russian leaders, who is medvedev",
         "i've never heard of gatilov, who is he",
         "i had no idea about the gas deal, how big is it",
+        "reckon you could tell me who wrote this piece mate",
     ],
 )
 def test_asking_politely_is_not_personal(question: str) -> None:
