@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.knowledge.model import Entry
 from bot.search.index import EntryIndex, IndexedEntry, TermMatch
@@ -41,11 +41,12 @@ class Thresholds:
     suggest_coverage: float
 
 
-# Chosen with tests/eval/tune.py on the dev sets (dev.yaml to dev4.yaml; never the held-out
+# Chosen with tests/eval/tune.py on the dev sets (dev.yaml to dev9.yaml; never the held-out
 # questions.yaml) and pinned by tests/search/test_matcher.py: the setting with most correct answers
-# less three for each mistake (a wrong answer, or an answered off-topic question).
+# less three for each mistake (a wrong answer, or an answered off-topic question), among those
+# that keep every regression question in knowledge/tests.yaml passing.
 DEFAULT = Thresholds(
-    answer=60.0,  # below this, never answer
+    answer=56.0,  # below this, never answer
     margin=4.0,  # the best entry must lead the first runner-up that cites other paragraphs
     coverage=0.8,  # share (IDF-weighted) of the question's topic words the entry must know
     known=0.8,  # share of the question's topic words the knowledge base knows at all
@@ -59,7 +60,7 @@ DEFAULT = Thresholds(
 # `python -m tests.eval.tune --strict`, which counts each mistake twenty times.
 STRICT = Thresholds(
     answer=70.0,
-    margin=20.0,
+    margin=8.0,
     coverage=0.9,
     known=0.9,
     long_coverage=0.5,
@@ -81,14 +82,14 @@ FOCUS_SHARE = 0.6
 ASPECT_RERANK_RANGE = 10.0
 
 # Phrasings of one entry compared with a question, those sharing most topic words first.
-MAX_PHRASINGS_COMPARED = 12
+MAX_PHRASINGS_COMPARED = 10
 # Entries re-ranked. Re-ranking more (8 entries, 12 phrasings each) answered no more dev questions
 # correctly, and took a quarter longer.
 SHORTLIST_SIZE = 6
 MAX_CANDIDATES = 5
 # Weights of the final score: how much of the question the entry covers, how closely the question
 # reads like the entry's closest phrasing, and how much of some phrasing the question covers.
-W_COVERAGE, W_PHRASE, W_PHRASING_COVERED = 0.5, 0.3, 0.2
+W_COVERAGE, W_PHRASE, W_PHRASING_COVERED = 0.45, 0.35, 0.2
 MAX_QUESTION_CHARS = 1000
 
 
@@ -142,6 +143,8 @@ class Matcher:
         evidence = Evidence.of(
             scored, known, len(matches), unmet, is_personal(asked), rivals=rivals
         )
+        if len(matches) == 1 and not _has_keyword(scored[0].item, matches[0]):
+            evidence = replace(evidence, lone_word=True)
         return decide(question, normalized, scored, evidence, thresholds)
 
     def _stands_alone(self, sentence: str, normalized: str) -> bool:
@@ -263,7 +266,7 @@ class Matcher:
 def _closest_phrasing(
     normalized: str, item: IndexedEntry, hits: dict[int, int]
 ) -> tuple[float, int]:
-    """Return the best WRatio over the entry's phrasings, and which phrasing it was.
+    """Return the best phrase_similarity over the entry's phrasings, and which phrasing it was.
 
     ``hits`` counts the question's topic words in each phrasing. Only the phrasings sharing most
     of them are compared (up to MAX_PHRASINGS_COMPARED; all phrasings when none shares a word):
@@ -286,12 +289,41 @@ def _closest_phrasing(
         )
     else:
         positions = list(range(len(item.phrasings)))
-    best = process.extractOne(
-        normalized, [item.phrasings[p] for p in positions], scorer=fuzz.WRatio, processor=None
+    best, which = 0.0, positions[0] if positions else 0
+    for position in positions:
+        similarity = phrase_similarity(normalized, item.phrasings[position], better_than=best)
+        if similarity > best:
+            best, which = similarity, position
+    return best, which
+
+
+def phrase_similarity(question: str, phrasing: str, *, better_than: float = 0.0) -> float:
+    """How alike two normalised texts read, 0-100: rapidfuzz's WRatio, less one of its parts.
+
+    For texts of very different lengths WRatio also takes partial_token_set_ratio, which is 100
+    whenever the two share a single word: every long alternate that mentions "fund" then reads
+    85.5 like "is the fund getting bigger", and long alternates tie with the entry that has the
+    answer. Without it, dev7, dev8 and dev9 as they were when still unseen got 9 more correct
+    answers and 3 fewer wrong ones (thresholds retuned). Returns 0 when it cannot beat
+    ``better_than``.
+    """
+    shorter, longer = len(question), len(phrasing)
+    if shorter > longer:
+        shorter, longer = longer, shorter
+    if not shorter:
+        return 0.0
+    if longer < 1.5 * shorter:
+        return fuzz.WRatio(question, phrasing, processor=None, score_cutoff=better_than)
+    scale = 0.9 if longer <= 8 * shorter else 0.6  # as WRatio scales partial matches
+    best = max(
+        fuzz.ratio(question, phrasing, score_cutoff=better_than),
+        fuzz.partial_ratio(question, phrasing, score_cutoff=better_than / scale) * scale,
     )
-    if best is None:
-        return 0.0, 0
-    return float(best[1]), positions[int(best[2])]
+    floor = max(best, better_than) / (scale * 0.95)
+    if floor >= 100:
+        return best
+    in_any_order = fuzz.partial_token_sort_ratio(question, phrasing, score_cutoff=floor)
+    return max(best, in_any_order * scale * 0.95)
 
 
 def last_sentence(question: str) -> tuple[str, str]:
@@ -321,6 +353,17 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _REFERS_BACK = frozenset("it its that this these those he she him her his hers".split())
 
 
+def _has_keyword(item: IndexedEntry, match: TermMatch) -> bool:
+    """True when some phrasing of the entry is the question's one topic word and nothing else.
+
+    "its cold", "is this real", "never mind": a lone everyday word that only turns up inside a
+    longer alternate ("were ties cold before putin") says nothing about what was asked; "thaad"
+    or "border" is a keyword moderators gave their entry.
+    """
+    asked = {term for term, _ in match.terms}
+    return any(terms and terms <= asked for terms in item.terms_by_phrasing)
+
+
 def _same_passage(first: Entry, second: Entry) -> bool:
     """True when two entries cite a paragraph in common: answering either is answering right."""
     cited = {(quote.source_id, quote.paragraph) for quote in first.quotes}
@@ -338,6 +381,7 @@ class Evidence:
     long_question: bool
     unmet_aspects: tuple[str, ...] = ()  # ASPECT_WORDS asked that the best entry does not know
     personal: bool = False  # talks to the bot or about the asker ("what's your name")
+    lone_word: bool = False  # one topic word, which no phrasing of the entry has on its own
 
     @classmethod
     def of(
@@ -390,6 +434,8 @@ class Evidence:
                 missed.append(f"asks about {', '.join(self.unmet_aspects)}, which the entry lacks")
             if self.personal:
                 missed.append("talks to the bot or about the asker")
+            if self.lone_word:
+                missed.append("its one topic word is no keyword of the entry")
         return missed
 
     def answers(self, thresholds: Thresholds) -> bool:

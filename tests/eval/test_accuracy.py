@@ -1,10 +1,10 @@
 """Accuracy on the evaluation sets stays at or above what has been measured.
 
 The product's targets are correct >= 90%, wrong <= 3% and off-topic answered <= 5% on the
-held-out questions.yaml. Wrong answers and off-topic answers meet them; correct answers do not
-yet (see the README's measured numbers), so the correct floor is the measured level and fails on
-any regression. Raise it as matching improves, towards the target. The dev sets hold their own
-measured levels: they were written to be hard, and tuning trades their answers against mistakes.
+held-out questions.yaml, which holds them as its floor. The dev sets hold their own measured
+levels: they were written to be hard, and tuning trades their answers against mistakes. Raise
+a floor as matching improves; lower one only with the reason in the commit (a change that gains
+overall may lose a question or two in one set).
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from tests.eval.evaluate import SETS, evaluate, format_report
 TARGET_CORRECT, TARGET_WRONG, TARGET_OFF_TOPIC = 90.0, 3.0, 5.0
 # Measured floors per set: (min correct %, max wrong %, max off-topic answered %).
 FLOORS = {
-    "questions": (89.0, TARGET_WRONG, TARGET_OFF_TOPIC),
-    "dev": (97.0, TARGET_WRONG, TARGET_OFF_TOPIC),
-    "dev2": (93.0, TARGET_WRONG, 7.0),
-    "dev3": (89.5, TARGET_WRONG, 6.5),
-    "dev4": (86.5, TARGET_WRONG, 6.5),
-    "dev5": (86.0, TARGET_WRONG, 9.5),
-    "dev6": (85.5, TARGET_WRONG, 8.0),
-    "dev7": (81.0, TARGET_WRONG, 12.0),
-    "dev8": (69.0, 4.0, 3.0),
-    "dev9": (75.0, 3.5, 9.0),
+    "questions": (TARGET_CORRECT, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev": (94.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev2": (94.5, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev3": (92.5, TARGET_WRONG, 6.5),
+    "dev4": (86.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev5": (90.5, TARGET_WRONG, 9.5),
+    "dev6": (86.0, TARGET_WRONG, 5.5),
+    "dev7": (83.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev8": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev9": (81.5, TARGET_WRONG, 9.0),
 }
 MIN_SIZES = {
     "questions": (100, 40),

@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         cases += [Case(i["q"], None) for i in data["off_topic"]]
         in_scope += len(data["in_scope"])
     results = []
+    skipped = 0
     # UNKNOWN holds values of UNKNOWN_WORD_WEIGHT itself, not multiples of the current one.
     base_unknown = matcher.index.unknown_idf / UNKNOWN_WORD_WEIGHT
     for unknown, weights in itertools.product(unknowns, weight_sets):
@@ -105,8 +106,18 @@ def main(argv: list[str] | None = None) -> int:
             result = matcher.ask(case.question)
             if result.evidence is not None:
                 prepared.append((result.evidence, _verdict(case, result.candidates[0].entry)))
+        # The moderators' regression questions (knowledge/tests.yaml) are requirements, not
+        # trade-offs: `validate` refuses a setting that breaks one, so the search skips it.
+        required: list[tuple[Evidence | None, str | None, str | None]] = []
+        for regression in engine.knowledge.regressions:
+            result = matcher.ask(regression.question, strict=strict)
+            top = result.candidates[0].entry.id if result.candidates else None
+            required.append((result.evidence, top, regression.expect))
         for values in itertools.product(*grid.values()):
             thresholds = replace(base, **dict(zip(grid, values, strict=True)))
+            if not all(_meets(case, thresholds, strict=strict) for case in required):
+                skipped += 1
+                continue
             tally = Counter(
                 verdict for evidence, verdict in prepared if evidence.answers(thresholds)
             )
@@ -116,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 (objective, correct, wrong, answered_off, (unknown, *weights), thresholds)
             )
     results.sort(key=lambda row: row[0], reverse=True)
+    print(f"{skipped} settings skipped: they break a regression question in knowledge/tests.yaml")
     print("Best setting for each number of mistakes (wrong + off-topic answered):")
     frontier = {}
     for row in results:
@@ -137,6 +149,26 @@ def _print_row(row: tuple[object, ...], in_scope: int) -> None:
         f"{objective:4} correct {correct}/{in_scope} wrong {wrong} off-topic {off}  "
         f"weights {weights}  {_brief(thresholds)}"
     )
+
+
+def _meets(
+    required: tuple[Evidence | None, str | None, str | None],
+    thresholds: Thresholds,
+    *,
+    strict: bool = False,
+) -> bool:
+    """True when a regression question gets what it expects under these thresholds.
+
+    Strict mode answers less by design: it need not answer, but never with another entry, and
+    never what must stay unanswered.
+    """
+    evidence, top, expect = required
+    answers = evidence is not None and evidence.answers(thresholds)
+    if expect is None:
+        return not answers
+    if answers:
+        return top == expect
+    return strict
 
 
 def _verdict(case: Case, entry: Entry) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz
 
 from bot.engine import Engine
 from bot.knowledge.model import CitedQuote, Entry
-from bot.search.matcher import DEFAULT, STRICT, Matcher, focus_words
+from bot.search.matcher import DEFAULT, STRICT, Matcher, focus_words, phrase_similarity
 from bot.search.results import Outcome
 
 
@@ -319,3 +320,36 @@ def test_an_unknown_chat_word_counts_less_than_an_unknown_english_word() -> None
     # "zorbly" is in no dictionary: chat or a typo. "pizza" is a real subject the entry lacks.
     assert matcher.ask("how long is the china russia border zorbly").matched
     assert not matcher.ask("how long is the china russia border pizza").matched
+
+
+def test_a_long_alternate_sharing_one_word_does_not_read_like_a_short_question() -> None:
+    long_alternate = (
+        "there is a bit in the article about a special currency reserve fund alongside the new"
+        " development bank how big is that fund"
+    )
+    # WRatio gives any long text sharing one word 85.5 (its partial_token_set_ratio part).
+    assert fuzz.WRatio("is the fund getting bigger", long_alternate) > 85
+    assert phrase_similarity("is the fund getting bigger", long_alternate) < 70
+    assert phrase_similarity("how big is that fund", long_alternate) > 85
+
+
+def test_a_long_alternate_does_not_outrank_the_entry_that_says_it_plainly(
+    engine: Engine,
+) -> None:
+    # A long alternate of the BRICS reserve fund mentions "fund" and "big"; with WRatio it came
+    # first, and the question was answered with the wrong fund.
+    result = engine.ask("so the money fund thing is getting bigger?? by how much")
+    assert result.candidates[0].entry.id == "investment-fund-doubling"
+
+
+def test_one_everyday_word_is_not_answered_by_an_alternate_that_merely_contains_it() -> None:
+    matcher = Matcher(
+        [
+            make_entry("warming", "Have ties warmed under Putin?", "were ties cold before putin"),
+            make_entry("border", "How long is the border?", "border", paragraph=2),
+        ]
+    )
+    cold = matcher.ask("its cold")
+    assert not cold.matched
+    assert cold.evidence is not None and cold.evidence.lone_word
+    assert matcher.ask("border").matched  # a keyword the moderators gave the entry
