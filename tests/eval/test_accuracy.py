@@ -23,7 +23,7 @@ FLOORS = {
     "questions": (TARGET_CORRECT, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev": (94.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev2": (94.5, TARGET_WRONG, TARGET_OFF_TOPIC),
-    "dev3": (92.5, TARGET_WRONG, 6.5),
+    "dev3": (92.0, TARGET_WRONG, 6.5),
     "dev4": (86.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev5": (90.5, TARGET_WRONG, 9.5),
     "dev6": (86.0, TARGET_WRONG, 5.5),
