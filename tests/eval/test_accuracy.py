@@ -30,6 +30,7 @@ FLOORS = {
     "dev7": (83.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev8": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev9": (81.5, TARGET_WRONG, 9.0),
+    "dev10": (85.0, 3.5, TARGET_OFF_TOPIC),
 }
 MIN_SIZES = {
     "questions": (100, 40),
@@ -42,6 +43,7 @@ MIN_SIZES = {
     "dev7": (100, 30),
     "dev8": (100, 30),
     "dev9": (95, 30),
+    "dev10": (90, 30),
 }
 
 
