@@ -46,7 +46,8 @@ STOPWORDS = frozenset(
     srsly ikr tbf afaik iirc nvm ye anywhere somewhere everywhere everything nothing nobody
     smth sth hed whatever page section tea sus smh
     wym cap besides bestie ong frfr bffr periodt sheesh bet lmfao lmaoo ahaha haha hahaha xd
-    wise mate bloke blokes reckon reckons cheers innit oi
+    wise mate bloke blokes reckon reckons cheers innit oi wdym hes shes theyll youll itll
+    thatll wouldve couldve shouldve
     """.split()
 )
 
