@@ -11,6 +11,12 @@ from bot.search.matcher import DEFAULT, STRICT, Matcher, focus_words, phrase_sim
 from bot.search.results import Outcome
 
 
+def assert_answered_with(engine: Engine, question: str, entry_id: str) -> None:
+    result = engine.ask(question)
+    assert result.entry is not None, f"{question!r} was not answered: {result.evidence}"
+    assert result.entry.id == entry_id
+
+
 def make_entry(
     entry_id: str, question: str, *alternates: str, paragraph: int = 1, answer: str = "An answer."
 ) -> Entry:
@@ -270,8 +276,7 @@ def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> No
 def test_everyday_questions_about_the_article_are_answered(
     engine: Engine, question: str, entry_id: str
 ) -> None:
-    result = engine.ask(question)
-    assert result.entry is not None and result.entry.id == entry_id
+    assert_answered_with(engine, question, entry_id)
 
 
 @pytest.mark.parametrize(
@@ -287,8 +292,7 @@ def test_a_short_story_before_the_question_does_not_hide_it(
 ) -> None:
     # Each is declined when the story counts: its words are in no entry, "my dad" reads as
     # chat about the asker, "says" as asking what someone said.
-    result = engine.ask(question)
-    assert result.entry is not None and result.entry.id == entry_id
+    assert_answered_with(engine, question, entry_id)
 
 
 def test_a_last_sentence_pointing_back_at_the_story_is_not_asked_alone(engine: Engine) -> None:
