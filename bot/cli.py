@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "suggest":
         return suggest(settings, directory, since_days=args.since, limit=args.limit)
     try:
-        engine = load_engine(directory)
+        engine = load_engine(directory, settings.thresholds)
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Problem, Source
-from bot.search.matcher import Matcher
+from bot.search.matcher import DEFAULT, Matcher, Thresholds
 from bot.search.quotes import QuoteFinder
 from bot.search.results import AskResult, QuoteHit
 
@@ -20,9 +20,10 @@ DEFAULT_QUOTE_LIMIT = 3
 class Engine:
     """Answers questions and finds quotes over one immutable knowledge base."""
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds = DEFAULT) -> None:
         self.knowledge = knowledge
-        self._matcher = Matcher(knowledge.entries, synonyms=knowledge.synonyms)
+        self.thresholds = thresholds
+        self._matcher = Matcher(knowledge.entries, thresholds, synonyms=knowledge.synonyms)
         keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
         self._quotes = QuoteFinder(knowledge.sources.values(), extra_terms=keywords)
 
@@ -51,9 +52,9 @@ class Engine:
         return self.knowledge.sources[source_id]
 
 
-def load_engine(directory: Path) -> Engine:
+def load_engine(directory: Path, thresholds: Thresholds = DEFAULT) -> Engine:
     """Load and validate a knowledge directory and build an engine; raises KnowledgeError."""
-    engine = Engine(load_knowledge(directory))
+    engine = Engine(load_knowledge(directory), thresholds)
     settle_heap()
     return engine
 
@@ -70,10 +71,14 @@ def settle_heap() -> None:
 
 
 def check_regressions(engine: Engine) -> list[Problem]:
-    """Run the moderators' regression questions; return one problem per broken case."""
+    """Run the moderators' regression questions; return one problem per broken case.
+
+    They pin what the knowledge answers at the project's tuned thresholds, whatever a deployment
+    sets (MIN_ANSWER_SCORE, ANSWER_MARGIN): a stricter bot must still be able to reload.
+    """
     problems = []
     for case in engine.knowledge.regressions:
-        result = engine.ask(case.question)
+        result = engine._matcher.ask(case.question, thresholds=DEFAULT)
         got = result.entry.id if result.entry is not None else None
         if got == case.expect:
             continue

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.search.matcher import DEFAULT, Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,10 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    # How sure citebot must be to answer (bot/search/matcher.py explains both): the best entry's
+    # score, and its lead over the best rival. Higher: fewer answers, fewer wrong ones.
+    min_answer_score: float = Field(default=DEFAULT.answer, ge=0, le=100)
+    answer_margin: float = Field(default=DEFAULT.margin, ge=0, le=100)
     log_level: str = "INFO"
 
     # Bot state that is not knowledge (the command-sync fingerprint); created on first use.
@@ -83,6 +90,11 @@ class Settings(BaseSettings):
         if not value or any(not 0 <= shard < count for shard in value):
             raise ValueError(f"every shard id must be between 0 and {count - 1}")
         return value
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The matcher's answer thresholds, with this deployment's score and margin."""
+        return replace(DEFAULT, answer=self.min_answer_score, margin=self.answer_margin)
 
     @property
     def uses_sharding(self) -> bool:

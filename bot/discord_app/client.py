@@ -97,7 +97,9 @@ class CiteBot(commands.Bot):
         """Load the knowledge directory in a thread; if it fails now, serve what we were given."""
         directory, data_dir = self.settings.knowledge_dir, self.settings.data_dir
         try:
-            return await asyncio.to_thread(KnowledgeManager.start, directory, data_dir)
+            return await asyncio.to_thread(
+                KnowledgeManager.start, directory, data_dir, thresholds=self.settings.thresholds
+            )
         except KnowledgeError as error:
             log.warning(
                 "%s no longer loads (%d problems); serving knowledge %s until a reload succeeds",

@@ -16,6 +16,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError, Problem
 from bot.moderation.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
 from bot.moderation.snapshots import PREVIOUS, Snapshots
+from bot.search.matcher import DEFAULT, Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,19 @@ class KnowledgeManager:
 
     @classmethod
     def start(
-        cls, directory: Path, data_dir: Path, *, on_swap: SwapCallback | None = None
+        cls,
+        directory: Path,
+        data_dir: Path,
+        *,
+        on_swap: SwapCallback | None = None,
+        thresholds: Thresholds = DEFAULT,
     ) -> KnowledgeManager:
-        """Load ``directory`` as a reload would and serve it; raise KnowledgeError (blocking)."""
+        """Load ``directory`` as a reload would and serve it; raise KnowledgeError (blocking).
+
+        Reloads and rollbacks keep the ``thresholds`` of the engine they replace.
+        """
         snapshots = Snapshots(Path(data_dir), Path(directory).resolve().name)
-        engine, staged = _build(Path(directory), snapshots)
+        engine, staged = _build(Path(directory), snapshots, thresholds)
         if staged:
             _keep(snapshots.promote, engine.version)
         return cls(engine, directory=directory, data_dir=data_dir, on_swap=on_swap)
@@ -69,7 +78,9 @@ class KnowledgeManager:
         async with self._lock:
             current = self._engine
             try:
-                engine, staged = await _off_loop(_build, self.directory, self._snapshots)
+                engine, staged = await _off_loop(
+                    _build, self.directory, self._snapshots, current.thresholds
+                )
             except KnowledgeError as error:
                 return self._refuse(RELOAD, error.problems)
             except Exception as error:  # a reload must never take the bot down
@@ -88,7 +99,9 @@ class KnowledgeManager:
             target = self._previous
             if target is None:
                 try:
-                    target = await _off_loop(_load_previous, self._snapshots, self.directory)
+                    target = await _off_loop(
+                        _load_previous, self._snapshots, self.directory, self._engine.thresholds
+                    )
                 except KnowledgeError as error:
                     return self._refuse(ROLLBACK, error.problems)
                 except Exception as error:
@@ -168,7 +181,9 @@ async def _off_loop(func: Callable[..., T], *args: object) -> T:
         raise
 
 
-def _build(directory: Path, snapshots: Snapshots) -> tuple[Engine, bool]:
+def _build(
+    directory: Path, snapshots: Snapshots, thresholds: Thresholds = DEFAULT
+) -> tuple[Engine, bool]:
     """Load, validate, index and regression-test a directory; raise KnowledgeError.
 
     Returns the engine and whether it was loaded from a staging snapshot that can be kept.
@@ -180,11 +195,13 @@ def _build(directory: Path, snapshots: Snapshots) -> tuple[Engine, bool]:
     except OSError as error:
         # The snapshot only serves rollback after a restart: never let it block a reload.
         log.warning("cannot snapshot %s (%s); loading it in place", directory, _reason(error))
-        return _load(directory, directory), False
-    return _load(copy, directory), True
+        return _load(directory, directory, thresholds), False
+    return _load(copy, directory, thresholds), True
 
 
-def _load_previous(snapshots: Snapshots, directory: Path) -> Engine:
+def _load_previous(
+    snapshots: Snapshots, directory: Path, thresholds: Thresholds = DEFAULT
+) -> Engine:
     """Load the previous snapshot for a rollback; raise KnowledgeError when there is none."""
     if snapshots.version(PREVIOUS) is None:
         raise KnowledgeError(
@@ -195,13 +212,13 @@ def _load_previous(snapshots: Snapshots, directory: Path) -> Engine:
                 )
             ]
         )
-    return _load(snapshots.knowledge(PREVIOUS), directory)
+    return _load(snapshots.knowledge(PREVIOUS), directory, thresholds)
 
 
-def _load(copy: Path, directory: Path) -> Engine:
+def _load(copy: Path, directory: Path, thresholds: Thresholds = DEFAULT) -> Engine:
     """Load a copy as if it were ``directory`` and run its regression questions."""
     knowledge = replace(load_knowledge(copy), directory=directory.resolve())
-    engine = Engine(knowledge)
+    engine = Engine(knowledge, thresholds)
     failures = check_regressions(engine)
     if failures:
         raise KnowledgeError(failures)

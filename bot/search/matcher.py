@@ -112,9 +112,14 @@ class Matcher:
         self.index = EntryIndex(entries, synonyms)
         self.thresholds = thresholds
 
-    def ask(self, question: str, *, strict: bool = False) -> AskResult:
-        """Resolve a question to an answer, suggestions, or no match."""
-        thresholds = STRICT if strict else self.thresholds
+    def ask(
+        self, question: str, *, strict: bool = False, thresholds: Thresholds | None = None
+    ) -> AskResult:
+        """Resolve a question to an answer, suggestions, or no match.
+
+        ``thresholds`` overrides this matcher's own (and STRICT's, with ``strict``).
+        """
+        thresholds = thresholds or (STRICT if strict else self.thresholds)
         typed = question[: MAX_QUESTION_CHARS * 2]
         normalized = normalize(typed)[:MAX_QUESTION_CHARS]
         if not normalized:
@@ -123,7 +128,7 @@ class Matcher:
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
         said, asked = last_sentence(typed)
         if asked and self._stands_alone(said, normalized):
-            alone = self.ask(said, strict=strict)
+            alone = self.ask(said, thresholds=thresholds)
             if alone.entry is not None:
                 return replace(alone, question=question)
         matches, known = self.analyse(normalized, typed)

@@ -200,3 +200,14 @@ def test_answers_do_not_depend_on_the_process_hash_seed() -> None:
         for seed in ("0", "1", "2", "3", "4", "5")
     }
     assert len(outputs) == 1
+
+
+def test_min_answer_score_makes_the_cli_more_cautious() -> None:
+    question = "how long is their border"
+    usual = json.loads(run_cli("ask", "--json", question).stdout)
+    cautious = json.loads(
+        run_cli("ask", "--json", question, env={"MIN_ANSWER_SCORE": "99.9"}).stdout
+    )
+
+    assert usual["matched"] and usual["score"] < 99.9
+    assert not cautious["matched"] and cautious["quotes"] == []
