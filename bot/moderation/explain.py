@@ -42,13 +42,14 @@ class Explanation:
                 for rank, c in enumerate(self.result.candidates[:candidates], start=1)
             ]
         named = ", ".join(f"{f.name} {getattr(t, f.name):g}" for f in fields(t))
-        lines.append(f"Thresholds ({'strict' if t == STRICT else 'default'}): {named}.")
+        kind = "strict" if t == STRICT else "default" if t == DEFAULT else "this deployment's"
+        lines.append(f"Thresholds ({kind}): {named}.")
         return "\n".join(lines)
 
 
 def explain(engine: Engine, question: str, *, strict: bool = False) -> Explanation:
     """Ask ``question`` and explain the outcome against the thresholds that applied."""
-    thresholds = STRICT if strict else DEFAULT
+    thresholds = STRICT if strict else engine.thresholds
     result = engine.ask(question, strict=strict)
     return Explanation(result, thresholds, decision_for(result, thresholds))
 

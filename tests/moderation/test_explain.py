@@ -114,3 +114,13 @@ def test_the_decision_names_the_threshold_that_decided(
     engine: Engine, outcome: Outcome, reason: str, decision: str
 ) -> None:
     assert decision_for(result(engine, outcome, reason), PINNED) == decision
+
+
+def test_a_deployments_own_thresholds_are_the_ones_explained(engine: Engine) -> None:
+    cautious = Engine(engine.knowledge, replace(DEFAULT, answer=99.9))
+
+    explained = explain(cautious, "how long is their border")
+
+    assert explained.thresholds.answer == 99.9
+    assert explained.decision.endswith("< 99.9.")  # the deployment's bar decided
+    assert "Thresholds (this deployment's): answer 99.9" in explained.describe()
