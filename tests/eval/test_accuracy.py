@@ -31,6 +31,7 @@ FLOORS = {
     "dev8": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev9": (81.5, TARGET_WRONG, 9.0),
     "dev10": (85.0, 3.5, TARGET_OFF_TOPIC),
+    "dev11": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
 }
 MIN_SIZES = {
     "questions": (100, 40),
@@ -44,6 +45,7 @@ MIN_SIZES = {
     "dev8": (100, 30),
     "dev9": (95, 30),
     "dev10": (90, 30),
+    "dev11": (110, 35),
 }
 
 
