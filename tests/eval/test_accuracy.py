@@ -30,8 +30,8 @@ FLOORS = {
     "dev7": (83.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev8": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev9": (81.5, TARGET_WRONG, 9.0),
-    "dev10": (85.0, 3.5, TARGET_OFF_TOPIC),
-    "dev11": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev10": (87.0, 3.5, TARGET_OFF_TOPIC),
+    "dev11": (78.0, TARGET_WRONG, TARGET_OFF_TOPIC),
 }
 MIN_SIZES = {
     "questions": (100, 40),
