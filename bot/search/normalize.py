@@ -37,6 +37,8 @@ _FRAMINGS = re.compile(
     r" (?:say|said|says|think|thinks|argue|argues|write|wrote|claim|claims)"
     r" (?:about|on|regarding)\b"
 )
+# Chat idioms whose words would read as topic words: "quick one", "the other way round".
+_IDIOMS = re.compile(r"\bquick one\b|\b(?:the )?other way (?:a)?round\b|\bfor real\b")
 # The article's pair, said the way people refer back to it: "the two countries", "both sides".
 _THE_PAIR = re.compile(
     r"\b(?:the|these|those) two (?:countries|nations|powers|states|sides|neighbou?rs|giants)\b"
@@ -131,6 +133,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\$(?!\d)", " ", text)
     text = _FRAMINGS.sub("what about", " ".join(text.split()))
     text = _THE_PAIR.sub("china and russia", text)
+    text = " ".join(_IDIOMS.sub(" ", text).split())
     text = _LEADING_FILLER.sub("", text).strip()
     if _SMALL_TALK.fullmatch(text):
         return ""

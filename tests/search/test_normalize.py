@@ -29,6 +29,11 @@ from bot.search.normalize import asks_for_help, normalize
         ("whyyy is china soooo mad lmaooo", "why is china so mad lmao"),
         ("what do the two countries trade", "what do china and russia trade"),
         ("do these two nations get along", "do china and russia get along"),
+        ("quick one - who wrote it", "who wrote it"),
+        (
+            "does russia get tech from china or the other way round",
+            "does russia get tech from china or",
+        ),
     ],
 )
 def test_normalize(typed: str, expected: str) -> None:
