@@ -37,8 +37,9 @@ _FRAMINGS = re.compile(
     r" (?:say|said|says|think|thinks|argue|argues|write|wrote|claim|claims)"
     r" (?:about|on|regarding)\b"
 )
-# Chat idioms whose words would read as topic words: "quick one", "the other way round".
-_IDIOMS = re.compile(r"\bquick one\b|\b(?:the )?other way (?:a)?round\b|\bfor real\b")
+# Chat idioms whose words would read as topic words: "quick one", "the other way round", "what
+# led to" (the cause is asked, not someone leading).
+_IDIOMS = re.compile(r"\bquick one\b|\b(?:the )?other way (?:a)?round\b|\bfor real\b|\bled to\b")
 # The article's pair, said the way people refer back to it: "the two countries", "both sides".
 _THE_PAIR = re.compile(
     r"\b(?:the|these|those) two (?:countries|nations|powers|states|sides|neighbou?rs|giants)\b"

@@ -30,6 +30,7 @@ from bot.search.normalize import asks_for_help, normalize
         ("what do the two countries trade", "what do china and russia trade"),
         ("do these two nations get along", "do china and russia get along"),
         ("quick one - who wrote it", "who wrote it"),
+        ("which crisis led to the g8 suspension", "which crisis the g8 suspension"),
         (
             "does russia get tech from china or the other way round",
             "does russia get tech from china or",
