@@ -1,6 +1,6 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
-Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev11]
+Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev12]
        [--show wrong|abstained|all] [--knowledge DIR] [--strict]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
@@ -38,6 +38,7 @@ SETS = {
     "dev9": EVAL_DIR / "dev9.yaml",
     "dev10": EVAL_DIR / "dev10.yaml",
     "dev11": EVAL_DIR / "dev11.yaml",
+    "dev12": EVAL_DIR / "dev12.yaml",
 }
 
 

@@ -21,17 +21,18 @@ TARGET_CORRECT, TARGET_WRONG, TARGET_OFF_TOPIC = 90.0, 3.0, 5.0
 # Measured floors per set: (min correct %, max wrong %, max off-topic answered %).
 FLOORS = {
     "questions": (TARGET_CORRECT, TARGET_WRONG, TARGET_OFF_TOPIC),
-    "dev": (94.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev": (95.5, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev2": (94.5, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev3": (92.0, TARGET_WRONG, 6.5),
-    "dev4": (86.0, TARGET_WRONG, TARGET_OFF_TOPIC),
-    "dev5": (90.5, TARGET_WRONG, 9.5),
+    "dev4": (87.5, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev5": (91.0, TARGET_WRONG, 9.5),
     "dev6": (86.0, TARGET_WRONG, 5.5),
-    "dev7": (83.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev7": (85.0, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev8": (76.0, TARGET_WRONG, TARGET_OFF_TOPIC),
-    "dev9": (81.5, TARGET_WRONG, 9.0),
-    "dev10": (87.0, 3.5, TARGET_OFF_TOPIC),
+    "dev9": (82.5, TARGET_WRONG, 9.0),
+    "dev10": (89.5, TARGET_WRONG, TARGET_OFF_TOPIC),
     "dev11": (78.0, TARGET_WRONG, TARGET_OFF_TOPIC),
+    "dev12": (78.0, TARGET_WRONG, TARGET_OFF_TOPIC),
 }
 MIN_SIZES = {
     "questions": (100, 40),
@@ -46,6 +47,7 @@ MIN_SIZES = {
     "dev9": (95, 30),
     "dev10": (90, 30),
     "dev11": (110, 35),
+    "dev12": (105, 30),
 }
 
 

@@ -6,7 +6,7 @@ With --strict it searches the STRICT thresholds for auto-answer channels instead
 current weights, counting each mistake twenty times against: an answer nobody asked for had better
 be right.
 
-Only the dev sets (dev.yaml to dev11.yaml) are used: the held-out questions.yaml must stay unseen
+Only the dev sets (dev.yaml to dev12.yaml) are used: the held-out questions.yaml must stay unseen
 by tuning, so the numbers it gives in the README are honest. The search is a plain grid; each
 setting is scored by correct answers, with each wrong answer and answered off-topic question
 counted three times against (the targets allow 3% wrong and 5% off-topic beside 90% correct).
