@@ -32,12 +32,15 @@ class Engine:
         """Short content hash of the knowledge base, shown in answer footers."""
         return self.knowledge.version
 
-    def ask(self, question: str, *, strict: bool = False) -> AskResult:
+    def ask(
+        self, question: str, *, strict: bool = False, thresholds: Thresholds | None = None
+    ) -> AskResult:
         """Answer a question, suggest close entries, or abstain honestly.
 
-        ``strict`` raises the bar, for answers nobody explicitly asked the bot for.
+        ``strict`` raises the bar, for answers nobody explicitly asked the bot for;
+        ``thresholds`` replaces the engine's own for this question.
         """
-        return self._matcher.ask(question, strict=strict)
+        return self._matcher.ask(question, strict=strict, thresholds=thresholds)
 
     def quote(self, term: str, limit: int = DEFAULT_QUOTE_LIMIT) -> list[QuoteHit]:
         """Return up to ``limit`` source sentences about ``term``, best first."""
@@ -78,7 +81,7 @@ def check_regressions(engine: Engine) -> list[Problem]:
     """
     problems = []
     for case in engine.knowledge.regressions:
-        result = engine._matcher.ask(case.question, thresholds=DEFAULT)
+        result = engine.ask(case.question, thresholds=DEFAULT)
         got = result.entry.id if result.entry is not None else None
         if got == case.expect:
             continue

@@ -126,9 +126,9 @@ class Matcher:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="empty question")
         if asks_for_help(normalized):  # nothing to look up: like an empty one, gets the usage hint
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
-        said, asked = last_sentence(typed)
-        if asked and self._stands_alone(said, normalized):
-            alone = self.ask(said, thresholds=thresholds)
+        last_typed, last = last_sentence(typed)
+        if last and self._stands_alone(last_typed, last, normalized):
+            alone = self.ask(last_typed, thresholds=thresholds)
             if alone.entry is not None:
                 return replace(alone, question=question)
         matches, known = self.analyse(normalized, typed)
@@ -139,30 +139,30 @@ class Matcher:
             return AskResult(question, normalized, Outcome.NO_MATCH, reason="no candidates")
         # "my dad says they fell out. why did they split?" asks its last sentence: the story
         # before it is no "what did he say", nor chat about the asker.
-        asked = asked or normalized
+        asked = last or normalized
         unmet = self.unmet_aspects(asked, scored[0].item)
         rivals = len(scored)
         if unmet and len(matches) < LONG_QUESTION_TERMS:
             scored, rivals = self.prefer_entries_with_aspects(asked, scored)
             unmet = self.unmet_aspects(asked, scored[0].item)
+        lone_word = len(matches) == 1 and not _has_keyword(scored[0].item, matches[0])
         evidence = Evidence.of(
-            scored, known, len(matches), unmet, is_personal(asked), rivals=rivals
+            scored, known, len(matches), unmet, is_personal(asked), lone_word, rivals=rivals
         )
-        if len(matches) == 1 and not _has_keyword(scored[0].item, matches[0]):
-            evidence = replace(evidence, lone_word=True)
         return decide(question, normalized, scored, evidence, thresholds)
 
-    def _stands_alone(self, sentence: str, normalized: str) -> bool:
+    def _stands_alone(self, typed: str, sentence: str, question: str) -> bool:
         """True when a short question's last sentence can be answered without the story before it.
 
-        "my teacher mentioned thaad in class. what is thaad?" asks "what is thaad?"; but "brics
-        bank?? whats that about" points back with "that", and a long question has its own rules
-        (see focus_words).
+        ``typed`` is that sentence as typed, ``sentence`` normalised, ``question`` the whole one
+        normalised. "my teacher mentioned thaad in class. what is thaad?" asks "what is thaad?";
+        but "brics bank?? whats that about" points back with "that" (which normalising may have
+        rewritten away), and a long question has its own rules (see focus_words).
         """
         return (
-            len(self.index.words(normalized)) < LONG_QUESTION_TERMS
-            and bool(self.index.words(normalize(sentence)))
-            and _REFERS_BACK.isdisjoint(re.findall(r"\w+", sentence.casefold()))
+            len(self.index.words(question)) < LONG_QUESTION_TERMS
+            and bool(self.index.words(sentence))
+            and _REFERS_BACK.isdisjoint(re.findall(r"\w+", typed.casefold()))
         )
 
     def unmet_aspects(self, normalized: str, item: IndexedEntry) -> tuple[str, ...]:
@@ -340,12 +340,8 @@ def last_sentence(question: str) -> tuple[str, str]:
 
     ("", "") for a question of one such sentence.
     """
-    split = _SENTENCE_END.split(question)
-    if len(split) < 2:
-        return "", ""
-    pieces = [(piece, normalize(piece)) for piece in split]
-    topical = [pair for pair in pieces if any(w not in STOPWORDS for w in pair[1].split())]
-    return topical[-1] if len(topical) >= 2 else ("", "")
+    sentences = _topical(_SENTENCE_END.split(question))
+    return sentences[-1] if len(sentences) >= 2 else ("", "")
 
 
 def focus_words(question: str) -> frozenset[str]:
@@ -353,11 +349,17 @@ def focus_words(question: str) -> frozenset[str]:
 
     A last piece of only filler ("can someone tell me") gives way to the one before it.
     """
-    pieces = [normalize(piece) for piece in _SENTENCE_END.split(question)]
-    if len([piece for piece in pieces if piece]) < 2:
-        pieces = [normalize(piece) for piece in question.split(",")]
-    topical = [piece for piece in pieces if any(w not in STOPWORDS for w in piece.split())]
-    return frozenset(topical[-1].split()) if len(topical) >= 2 else frozenset()
+    pieces = _SENTENCE_END.split(question)
+    if len([piece for piece in pieces if normalize(piece)]) < 2:
+        pieces = question.split(",")
+    topical = _topical(pieces)
+    return frozenset(topical[-1][1].split()) if len(topical) >= 2 else frozenset()
+
+
+def _topical(pieces: list[str]) -> list[tuple[str, str]]:
+    """Return the pieces that have a topic word, each as typed and normalised."""
+    normalised = [(piece, normalize(piece)) for piece in pieces]
+    return [pair for pair in normalised if any(w not in STOPWORDS for w in pair[1].split())]
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -403,6 +405,7 @@ class Evidence:
         term_count: int,
         unmet_aspects: tuple[str, ...] = (),
         personal: bool = False,
+        lone_word: bool = False,
         rivals: int | None = None,
     ) -> Evidence:
         """Gather the evidence from ranked candidates (best first).
@@ -427,6 +430,7 @@ class Evidence:
             term_count >= LONG_QUESTION_TERMS,
             unmet_aspects,
             personal,
+            lone_word,
         )
 
     def shortfalls(self, thresholds: Thresholds) -> list[str]:
