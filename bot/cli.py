@@ -15,7 +15,8 @@ from bot.engine import Engine, check_regressions, load_engine
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
-from bot.settings import Settings, SettingsError, load_settings
+from bot.search.config import MatchConfig, match_config
+from bot.settings import NO_TOKEN, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.moderation.records import UnansweredQuestion
@@ -29,10 +30,6 @@ No DISCORD_TOKEN is set, so citebot cannot connect to Discord.
 To get one: open https://discord.com/developers/applications, create an application, open
 "Bot", press "Reset Token" and copy it into .env as DISCORD_TOKEN=... (see .env.example and
 the README's "Running on Discord"). Meanwhile, here is citebot in your terminal."""
-NO_TOKEN_SERVICE = (
-    "DISCORD_TOKEN is not set: put the bot token in the environment or .env "
-    '(see the README\'s "Running on Discord").'
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=int, default=20, metavar="N", help="at most N groups (default: 20)"
     )
 
+    explain = commands.add_parser(
+        "explain", parents=[common], help="say why a question is answered, suggested or not"
+    )
+    explain.add_argument("question", help="the question")
+    explain.add_argument("--strict", action="store_true", help="as an auto-answer would")
+
     commands.add_parser("chat", parents=[common], help="talk to citebot in this terminal")
     commands.add_parser("run", parents=[common], help="run the Discord bot")
     return parser
@@ -92,8 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args.directory or directory)
     if args.command == "suggest":
         return suggest(settings, directory, since_days=args.since, limit=args.limit)
+    config = match_config(settings.threshold_overrides)
+    if args.command == "run":
+        return run(settings, directory, config)
     try:
-        engine = load_engine(directory, settings.thresholds)
+        engine = load_engine(directory, config)
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE
@@ -106,9 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _answer_each(
             args.term, args.json, lambda t: _quote(engine, t, args.json, args.limit)
         )
-    if args.command == "chat":
-        return chat(engine)
-    return run(settings, engine)
+    if args.command == "explain":
+        from bot.moderation.explain import explain
+
+        print(explain(engine, args.question, strict=args.strict).describe())
+        return EXIT_OK
+    return chat(engine)
 
 
 def _listing(error: KnowledgeError) -> str:
@@ -253,14 +262,25 @@ def chat(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = No
         print(render_answer(result, engine.knowledge), file=stdout)
 
 
-def run(settings: Settings, engine: Engine) -> int:
-    """Run the Discord bot; without a token, chat in a terminal or fail fast as a service."""
-    if settings.discord_token is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
+def run(settings: Settings, directory: Path, config: MatchConfig) -> int:
+    """Run the Discord bot; without a token, chat in a terminal or fail fast as a service.
+
+    The knowledge loads once, into the manager the bot serves and reloads.
+    """
+    from bot.engine.lifecycle import KnowledgeManager
+
+    if settings.discord_token is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(f"citebot: {NO_TOKEN}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if settings.discord_token is None:
+            engine = load_engine(directory, config)
             print(TOKEN_HELP)
             return chat(engine)
-        print(f"citebot: {NO_TOKEN_SERVICE}", file=sys.stderr)
+        manager = KnowledgeManager.start(directory, settings.data_dir, config=config)
+    except KnowledgeError as error:
+        print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE
     from bot.discord_app.runner import run_bot  # Discord is only imported when it is needed.
 
-    return run_bot(settings, engine)
+    return run_bot(settings, manager)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from bot.search.matcher import DEFAULT, Thresholds
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+# Said by `python -m bot run` and by the bot's runner alike when the token is missing.
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: put the bot token in the environment or .env "
+    '(see the README\'s "Running on Discord").'
+)
 
 
 class SettingsError(Exception):
@@ -35,10 +39,11 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
-    # How sure citebot must be to answer (bot/search/matcher.py explains both): the best entry's
-    # score, and its lead over the best rival. Higher: fewer answers, fewer wrong ones.
-    min_answer_score: float = Field(default=DEFAULT.answer, ge=0, le=100)
-    answer_margin: float = Field(default=DEFAULT.margin, ge=0, le=100)
+    # How sure citebot must be to answer (bot/search/config.py explains both): the best entry's
+    # score, and its lead over the best rival. Unset: the tuned values. Higher: fewer answers,
+    # fewer wrong ones.
+    min_answer_score: float | None = Field(default=None, ge=0, le=100)
+    answer_margin: float | None = Field(default=None, ge=0, le=100)
     log_level: str = "INFO"
 
     # Bot state that is not knowledge (the command-sync fingerprint); created on first use.
@@ -92,9 +97,10 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def thresholds(self) -> Thresholds:
-        """The matcher's answer thresholds, with this deployment's score and margin."""
-        return replace(DEFAULT, answer=self.min_answer_score, margin=self.answer_margin)
+    def threshold_overrides(self) -> dict[str, float]:
+        """This deployment's answer thresholds, by name, where it sets any (answer, margin)."""
+        chosen = {"answer": self.min_answer_score, "margin": self.answer_margin}
+        return {name: value for name, value in chosen.items() if value is not None}
 
     @property
     def uses_sharding(self) -> bool:

@@ -17,7 +17,7 @@ CORE_MODULES = sorted(
 
 
 def module_name(path: Path) -> str:
-    """bot/search/index.py -> bot.search.index"""
+    """bot/search/index.py -> bot.search.retrieval"""
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 

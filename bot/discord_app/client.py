@@ -17,8 +17,9 @@ from bot.discord_app.holder import EngineHolder
 from bot.discord_app.replies import NO_MENTIONS
 from bot.discord_app.sync import sync_commands
 from bot.discord_app.votes import VoteButton
+from bot.engine.lifecycle import KnowledgeManager
 from bot.knowledge.model import KnowledgeError
-from bot.moderation.reload import KnowledgeManager
+from bot.search.config import match_config
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,10 @@ class CiteBot(commands.Bot):
         directory, data_dir = self.settings.knowledge_dir, self.settings.data_dir
         try:
             return await asyncio.to_thread(
-                KnowledgeManager.start, directory, data_dir, thresholds=self.settings.thresholds
+                KnowledgeManager.start,
+                directory,
+                data_dir,
+                config=match_config(self.settings.threshold_overrides),
             )
         except KnowledgeError as error:
             log.warning(

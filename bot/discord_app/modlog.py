@@ -9,7 +9,7 @@ import discord
 
 from bot.discord_app import limits
 from bot.discord_app.replies import NO_MENTIONS
-from bot.moderation.outcomes import ReloadOutcome
+from bot.engine.outcomes import ReloadOutcome
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 import aiohttp
 import discord
 
-from bot.cli import NO_TOKEN_SERVICE as NO_TOKEN  # the CLI says it first, in the same words
 from bot.discord_app.client import CiteBot, CogFactory, create_bot
 from bot.discord_app.holder import EngineHolder
-from bot.engine import Engine
-from bot.settings import Settings
+from bot.engine.lifecycle import KnowledgeManager
+from bot.settings import NO_TOKEN, Settings
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +31,10 @@ UNREACHABLE = "cannot reach Discord ({error}); check the network connection and 
 REFUSED = "Discord ended the connection ({error}); see the log above and try again later."
 
 
-def run_bot(settings: Settings, engine: Engine, *, extra_cogs: Sequence[CogFactory] = ()) -> int:
-    """Connect to Discord and serve until stopped; return the process exit code.
+def run_bot(
+    settings: Settings, manager: KnowledgeManager, *, extra_cogs: Sequence[CogFactory] = ()
+) -> int:
+    """Connect to Discord and serve ``manager``'s knowledge until stopped; return the exit code.
 
     Without a token, print one sentence and return EXIT_NO_TOKEN (2) before touching Discord.
     """
@@ -42,7 +43,7 @@ def run_bot(settings: Settings, engine: Engine, *, extra_cogs: Sequence[CogFacto
         return EXIT_NO_TOKEN
     level = logging.getLevelNamesMapping()[settings.log_level]
     discord.utils.setup_logging(level=level, root=True)
-    bot = create_bot(settings, EngineHolder(engine), extra_cogs=extra_cogs)
+    bot = create_bot(settings, EngineHolder(manager.engine), extra_cogs=extra_cogs, manager=manager)
     try:
         return asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ from bot.knowledge.model import (
     KnowledgeError,
     Problem,
     RegressionCase,
+    Rewrite,
     Source,
 )
 from bot.knowledge.sources import FoldedText, explain_miss, locate, split_paragraphs
@@ -34,8 +35,9 @@ from bot.knowledge.yaml_strict import (
     line_of,
     parse_yaml,
 )
-from bot.search.normalize import normalize
-from bot.search.vocabulary import stem
+from bot.text.normalize import normalize
+from bot.text.patterns import PatternError, compile_pattern
+from bot.text.stem import stem
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ SOURCES_DIR = "sources"
 QA_DIR = "qa"
 REGRESSIONS_FILE = "tests.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
+PHRASES_FILE = "phrases.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 # Discord embeds allow 4,096 characters of description, but an answer is a sentence or two: 600
@@ -81,6 +84,8 @@ ENTRY_FIELDS = {
 }
 REGRESSION_FILE_FIELDS = {"cases": True}
 SYNONYM_FILE_FIELDS = {"synonyms": True}
+PHRASE_FILE_FIELDS = {"phrases": False, "questions": False}
+REWRITE_FIELDS = {"say": True, "for": True}
 REGRESSION_FIELDS = {"question": True, "expect": True}
 
 
@@ -578,7 +583,19 @@ def _load_synonyms(
             variants = _text_list(value_node, out, name)
             if variants is None:
                 continue
-            for variant, line in [(word, line_of(key_node)), *variants]:
+            if not normalize(word):
+                out.add(f"{word!r} has no words once punctuation is ignored", line_of(key_node))
+                continue
+            # A group's key may be several words ("north korea: [nk, dprk]"); what members type
+            # for it is one word each, read as the whole key.
+            for variant, line in (
+                variants
+                if " " in normalize(word)
+                else [
+                    (word, line_of(key_node)),
+                    *variants,
+                ]
+            ):
                 if len(normalize(variant).split()) != 1:
                     out.add(f"{variant!r} must be a single word", line, field=name)
                     continue
@@ -603,6 +620,54 @@ def _load_synonyms(
     return groups
 
 
+def _load_phrases(
+    directory: Path, problems: list[Problem], hasher: hashlib._Hash
+) -> tuple[Rewrite, ...]:
+    """Load the moderators' phrase rewrites (phrases anywhere, whole questions), if present."""
+    path = directory / PHRASES_FILE
+    if not path.exists():
+        return ()
+    node, out = _read_mapping(path, directory, problems, hasher)
+    if node is None:
+        return ()
+    rewrites: list[Rewrite] = []
+    for section, section_node in _fields(node, PHRASE_FILE_FIELDS, out).items():
+        if not isinstance(section_node, yaml.SequenceNode):
+            out.add("must be a list of rewrites (- say: ..., for: [...])", line_of(section_node))
+            continue
+        for index, item in enumerate(section_node.value, start=1):
+            name = f"{section}[{index}]"
+            if not isinstance(item, yaml.MappingNode):
+                out.add("must be a mapping (say:, for:)", line_of(item), field=name)
+                continue
+            values = _fields(item, REWRITE_FIELDS, out, prefix=f"{name}.")
+            say = _text(values.get("say"), out, f"{name}.say")
+            variants = _text_list(values.get("for"), out, f"{name}.for")
+            if say is None or not variants:
+                if variants == []:
+                    out.add("needs at least one variant", line_of(item), field=f"{name}.for")
+                continue
+            good = True
+            for number, (variant, line) in enumerate(variants, start=1):
+                try:
+                    compile_pattern(variant)
+                except PatternError as error:
+                    out.add(str(error), line, field=f"{name}.for[{number}]")
+                    good = False
+            if good:
+                rewrites.append(
+                    Rewrite(
+                        say=normalize(say),
+                        patterns=tuple(variant for variant, _ in variants),
+                        whole_question=section == "questions",
+                        file=out.file,
+                        line=line_of(item),
+                    )
+                )
+    problems.extend(out.problems)
+    return tuple(rewrites)
+
+
 def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
     directory = Path(directory).resolve()
@@ -614,6 +679,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
     entries = _load_qa(directory, sources, problems, hasher)
     regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher)
     synonyms = _load_synonyms(directory, problems, hasher)
+    rewrites = _load_phrases(directory, problems, hasher)
     if problems:
         raise KnowledgeError(problems)
     topics: dict[str, list[Entry]] = {}
@@ -628,6 +694,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
         regressions=tuple(regressions),
         topics={name: tuple(group) for name, group in topics.items()},
         synonyms=synonyms,
+        rewrites=rewrites,
     )
     log.info(
         "loaded knowledge %s: %d entries, %d sources",

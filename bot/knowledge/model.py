@@ -116,6 +116,21 @@ class RegressionCase:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A moderator's phrase rewrite: text matching any of ``patterns`` is read as ``say``.
+
+    ``whole_question`` rewrites apply only when a whole question matches; the others wherever
+    a pattern appears. Patterns are in the word-pattern language of bot/text/patterns.py.
+    """
+
+    say: str
+    patterns: tuple[str, ...]
+    whole_question: bool
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything loaded from one knowledge directory, validated."""
 
@@ -127,6 +142,7 @@ class KnowledgeBase:
     regressions: tuple[RegressionCase, ...] = ()
     topics: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word -> variants
+    rewrites: tuple[Rewrite, ...] = ()  # phrases.yaml, in file order
 
     def entry(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""

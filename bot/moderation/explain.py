@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, fields
 
 from bot.engine import Engine
-from bot.search.matcher import DEFAULT, LONG_QUESTION_TERMS, STRICT, Thresholds
+from bot.search.config import DEFAULT, STRICT, Thresholds
 from bot.search.results import AskResult, Outcome
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ class Explanation:
             f"Normalised: {self.result.normalized!r}",
             f"Decision: {self.decision}",
         ]
+        evidence = self.result.evidence
+        vetoes = evidence.vetoes(t) if evidence is not None else []
+        if vetoes:
+            lines.append("Rules that kept it from answering:")
+            lines += [f"  - {rule.name}: {why} ({rule.explanation})" for rule, why in vetoes]
         if self.result.candidates:
             lines.append("Candidates (score, the phrasing that matched best):")
             lines += [
@@ -49,7 +54,7 @@ class Explanation:
 
 def explain(engine: Engine, question: str, *, strict: bool = False) -> Explanation:
     """Ask ``question`` and explain the outcome against the thresholds that applied."""
-    thresholds = STRICT if strict else engine.thresholds
+    thresholds = engine.config.strict if strict else engine.thresholds
     result = engine.ask(question, strict=strict)
     return Explanation(result, thresholds, decision_for(result, thresholds))
 
@@ -66,7 +71,7 @@ def decision_for(result: AskResult, t: Thresholds) -> str:
         f"known {evidence.known:g}"
     )
     if evidence.long_question:
-        facts += f" (a long question: {LONG_QUESTION_TERMS}+ topic words)"
+        facts += " (a long question: its own lower coverage thresholds)"
     if result.outcome is Outcome.ANSWER:
         return f"answered with '{best}': {facts} clear the answer thresholds."
     missed = "; ".join(evidence.shortfalls(t)) or "no answer threshold was met"

@@ -24,8 +24,8 @@ import aiosqlite
 
 from bot.moderation.records import UNHELPFUL, Stats, UnansweredQuestion
 from bot.moderation.schema import MIGRATIONS
-from bot.search.normalize import normalize
 from bot.search.results import AskResult, Outcome
+from bot.text.normalize import normalize
 
 log = logging.getLogger(__name__)
 

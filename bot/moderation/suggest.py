@@ -17,10 +17,10 @@ from bot.engine import Engine
 from bot.knowledge.loader import MAX_PHRASE_CHARS, MAX_QUESTION_CHARS
 from bot.knowledge.model import Entry
 from bot.moderation.records import UNHELPFUL, UnansweredQuestion
-from bot.search.matcher import DEFAULT
-from bot.search.normalize import normalize
+from bot.search.config import DEFAULT
+from bot.search.lexicon import default_lexicon
 from bot.search.results import Candidate
-from bot.search.vocabulary import STOPWORDS
+from bot.text.normalize import normalize
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def _new_phrasings(questions: Iterable[str], entry: Entry | None, engine: Engine
 
 
 def _slug(text: str, taken: set[str]) -> str:
-    words = [w for w in _SLUG_WORD.findall(normalize(text)) if w not in STOPWORDS]
+    words = [w for w in _SLUG_WORD.findall(normalize(text)) if w not in default_lexicon()["filler"]]
     base = "-".join(words[:MAX_SLUG_WORDS]) or "new-entry"
     slug, number = base, 2
     while slug in taken:
@@ -242,7 +242,7 @@ def _slug(text: str, taken: set[str]) -> str:
 
 
 def _topic(normalized: str) -> str:
-    words = [word for word in normalized.split() if word not in STOPWORDS]
+    words = [word for word in normalized.split() if word not in default_lexicon()["filler"]]
     return " ".join(words) or normalized
 
 

@@ -10,10 +10,11 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Source
 from bot.knowledge.sources import split_sentences
-from bot.search.index import MIN_TYPO_LENGTH
-from bot.search.normalize import normalize
+from bot.search.lexicon import default_lexicon
 from bot.search.results import QuoteHit
-from bot.search.vocabulary import stem
+from bot.search.retrieval import MIN_TYPO_LENGTH
+from bot.text.normalize import normalize
+from bot.text.stem import stem
 
 # Scores (0-100) by kind of hit, so whole-word and phrase hits always rank above typo hits.
 EXACT_PHRASE_SCORE = 100.0
@@ -32,12 +33,6 @@ MAX_CHOICE_CHARS = 100
 _NAME = re.compile(r"[A-Z][\w-]*(?:[’'][a-z]+)?(?:\s+[A-Z][\w-]*(?:[’'][a-z]+)?)*")
 _POSSESSIVE = re.compile(r"[’']s\b")
 _FIGURE = re.compile(r"\$?\d[\d,]*\d(?:\s?(?:km|billion|million|days))?")
-# Capitalised only because they start a sentence or a title, not names worth suggesting.
-_NOT_NAMES = frozenset(
-    "The This There These It In On As While Both Given Taken Under Moreover Recent He One "
-    "Disclaimer Views President Prime Minister Premier Deputy Foreign Secretary State "
-    "Follow".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,13 +173,18 @@ def _terms_in(text: str) -> list[str]:
     found: list[str] = []
     for match in _NAME.finditer(text):
         words = [w for w in _POSSESSIVE.sub("", match.group()).split()]
-        while words and words[0] in _NOT_NAMES:
+        while words and _is_no_name(words[0]):
             words.pop(0)
         if len(words) > 1:
             found.append(" ".join(words))
-        found.extend(word for word in words if len(word) > 1 and word not in _NOT_NAMES)
+        found.extend(word for word in words if len(word) > 1 and not _is_no_name(word))
     found += [m.group() for m in _FIGURE.finditer(text)]
     return found
+
+
+def _is_no_name(word: str) -> bool:
+    """True for a word capitalised only as a sentence start or a title (lexicon: not_names)."""
+    return word.casefold() in default_lexicon()["not_names"]
 
 
 def _as_written(term: str, texts: list[str]) -> str:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge.model import CitedQuote, Entry
 
-if TYPE_CHECKING:  # the matcher imports this module; the annotation needs no import at run time
-    from bot.search.matcher import Evidence
+if TYPE_CHECKING:  # the policy imports this module; the annotation needs no import at run time
+    from bot.search.policy import Evidence
 
 
 class Outcome(Enum):

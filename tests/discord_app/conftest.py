@@ -14,8 +14,8 @@ from bot.discord_app.client import CiteBot, create_bot
 from bot.discord_app.feedback import Feedback
 from bot.discord_app.holder import EngineHolder
 from bot.engine import Engine
+from bot.engine.lifecycle import KnowledgeManager
 from bot.knowledge.model import Entry
-from bot.moderation.reload import KnowledgeManager
 from bot.search.results import AskResult
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings
 

@@ -22,6 +22,7 @@ import pytest
 from bot.discord_app import runner
 from bot.discord_app.runner import EXIT_FAILED, EXIT_NO_TOKEN, run_bot
 from bot.engine import Engine
+from bot.engine.lifecycle import KnowledgeManager
 from tests.discord_app.conftest import make_settings
 from tests.discord_app.fake_discord import FakeDiscord
 
@@ -50,10 +51,15 @@ def fake_discord_in_a_thread() -> Iterator[FakeDiscord]:
         loop.close()
 
 
+def serving(engine: Engine, tmp_path: Path) -> KnowledgeManager:
+    """A manager serving ``engine``, as `python -m bot run` hands it to run_bot."""
+    return KnowledgeManager(engine, directory=engine.knowledge.directory, data_dir=tmp_path)
+
+
 def test_run_bot_without_a_token_says_so_and_returns_2(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_bot(make_settings(tmp_path), engine) == EXIT_NO_TOKEN
+    assert run_bot(make_settings(tmp_path), serving(engine, tmp_path)) == EXIT_NO_TOKEN
 
     err = capsys.readouterr().err
     assert err == f"citebot: {runner.NO_TOKEN}\n"
@@ -71,7 +77,7 @@ def test_run_bot_with_a_rejected_token_is_one_sentence_and_exit_1(
 
     with fake_discord_in_a_thread() as fake:
         monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
-        exit_code = run_bot(settings, engine)
+        exit_code = run_bot(settings, serving(engine, tmp_path))
 
     err = capsys.readouterr().err
     assert exit_code == EXIT_FAILED

@@ -1,7 +1,7 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
 Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev12]
-       [--show wrong|abstained|all] [--knowledge DIR] [--strict]
+       [--show wrong|abstained|all] [--knowledge DIR] [--strict] [--config FILE]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
 the question's facts, *wrong* when it answers without one, *abstained* when it does not answer
@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from bot.engine import Engine, load_engine
+from bot.search.config import read_config
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 EVAL_DIR = Path(__file__).resolve().parent
@@ -128,8 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", choices=["wrong", "abstained", "all"])
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     parser.add_argument("--strict", action="store_true", help="use the auto-answer thresholds")
+    parser.add_argument(
+        "--config", type=Path, help="a matcher config file (as tune --out writes) to measure"
+    )
     args = parser.parse_args(argv)
-    engine = load_engine(args.knowledge)
+    engine = load_engine(args.knowledge, read_config(args.config) if args.config else None)
     for name in args.set or list(SETS):
         report = evaluate(engine, SETS[name], strict=args.strict)
         print(format_report(name, report))

@@ -1,6 +1,6 @@
 """Search score weights and thresholds on the dev set; prints the best settings found.
 
-Usage: python -m tests.eval.tune [--strict] [--penalty N]
+Usage: python -m tests.eval.tune [--strict] [--penalty N] [--out FILE]
 
 With --strict it searches the STRICT thresholds for auto-answer channels instead, with the
 current weights, counting each mistake twenty times against: an answer nobody asked for had better
@@ -10,6 +10,10 @@ Only the dev sets (dev.yaml to dev12.yaml) are used: the held-out questions.yaml
 by tuning, so the numbers it gives in the README are honest. The search is a plain grid; each
 setting is scored by correct answers, with each wrong answer and answered off-topic question
 counted three times against (the targets allow 3% wrong and 5% off-topic beside 90% correct).
+
+With --out it writes the best setting as a config file that `python -m tests.eval.evaluate
+--config FILE` measures; adopting it means copying its numbers into bot/search/config.py.
+Nothing here changes the matcher's own defaults.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ import argparse
 import itertools
 from collections import Counter
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import yaml
 
-import bot.search.matcher as matcher_module
-from bot.engine import load_engine
+from bot.engine import Engine
+from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry
-from bot.search.index import UNKNOWN_WORD_WEIGHT
-from bot.search.matcher import DEFAULT, STRICT, Evidence, Thresholds
+from bot.search.config import DEFAULT, STRICT, MatchConfig, Thresholds, write_config
+from bot.search.policy import Evidence
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.eval.evaluate import SETS, _fold
 
@@ -42,6 +47,7 @@ TUNING_SETS = (
     "dev9",
     "dev10",
     "dev11",
+    "dev12",
 )
 WEIGHTS = [(0.45, 0.35, 0.20), (0.5, 0.3, 0.2), (0.35, 0.35, 0.3), (0.4, 0.3, 0.3)]
 UNKNOWN = [1.0, 0.75, 0.5]
@@ -75,26 +81,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--penalty", type=int, help="how many correct answers one mistake costs (3; strict 20)"
     )
+    parser.add_argument("--out", type=Path, help="write the best setting here as a config file")
     args = parser.parse_args(argv)
     strict = args.strict
     grid, base = (STRICT_GRID, STRICT) if strict else (GRID, DEFAULT)
     penalty = args.penalty if args.penalty is not None else (20 if strict else 3)
+    current = MatchConfig()
     unknowns, weight_sets = (
         (
-            [UNKNOWN_WORD_WEIGHT],
-            [
-                (
-                    matcher_module.W_COVERAGE,
-                    matcher_module.W_PHRASE,
-                    matcher_module.W_PHRASING_COVERED,
-                )
-            ],
+            [current.unknown_word_weight],
+            [(current.w_coverage, current.w_phrase, current.w_phrasing_covered)],
         )
         if strict
         else (UNKNOWN, WEIGHTS)
     )
-    engine = load_engine(DEFAULT_KNOWLEDGE_DIR)
-    matcher = engine._matcher
+    knowledge = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
     cases: list[Case] = []
     in_scope = 0
     for name in TUNING_SETS:
@@ -104,13 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         in_scope += len(data["in_scope"])
     results = []
     skipped = 0
-    # UNKNOWN holds values of UNKNOWN_WORD_WEIGHT itself, not multiples of the current one.
-    base_unknown = matcher.index.unknown_idf / UNKNOWN_WORD_WEIGHT
     for unknown, weights in itertools.product(unknowns, weight_sets):
-        matcher.index.unknown_idf = base_unknown * unknown
-        matcher_module.W_COVERAGE, matcher_module.W_PHRASE, matcher_module.W_PHRASING_COVERED = (
-            weights
+        w_coverage, w_phrase, w_covered = weights
+        config = replace(
+            current,
+            unknown_word_weight=unknown,
+            w_coverage=w_coverage,
+            w_phrase=w_phrase,
+            w_phrasing_covered=w_covered,
         )
+        matcher = Engine(knowledge, config)
         # What an answer would be is fixed for a given scoring; thresholds only decide whether
         # to give it, so each question's evidence and verdict are computed once.
         prepared: list[tuple[Evidence, str]] = []
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         # The moderators' regression questions (knowledge/tests.yaml) are requirements, not
         # trade-offs: `validate` refuses a setting that breaks one, so the search skips it.
         required: list[tuple[Evidence | None, str | None, str | None]] = []
-        for regression in engine.knowledge.regressions:
+        for regression in knowledge.regressions:
             result = matcher.ask(regression.question, strict=strict)
             top = result.candidates[0].entry.id if result.candidates else None
             required.append((result.evidence, top, regression.expect))
@@ -135,8 +139,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             correct, wrong, answered_off = tally["correct"], tally["wrong"], tally["off-topic"]
             objective = correct - penalty * (wrong + answered_off)
+            chosen = (
+                replace(config, strict=thresholds)
+                if strict
+                else replace(config, thresholds=thresholds)
+            )
             results.append(
-                (objective, correct, wrong, answered_off, (unknown, *weights), thresholds)
+                (objective, correct, wrong, answered_off, (unknown, *weights), thresholds, chosen)
             )
     results.sort(key=lambda row: row[0], reverse=True)
     print(f"{skipped} settings skipped: they break a regression question in knowledge/tests.yaml")
@@ -151,11 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     print("Top settings by objective:")
     for row in results[:5]:
         _print_row(row, in_scope)
+    if args.out and results:
+        write_config(results[0][-1], args.out)
+        print(f"Wrote the best setting to {args.out}")
     return 0
 
 
 def _print_row(row: tuple[object, ...], in_scope: int) -> None:
-    objective, correct, wrong, off, weights, thresholds = row
+    objective, correct, wrong, off, weights, thresholds, _ = row
     assert isinstance(thresholds, Thresholds)
     print(
         f"{objective:4} correct {correct}/{in_scope} wrong {wrong} off-topic {off}  "

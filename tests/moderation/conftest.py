@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.moderation.reload import KnowledgeManager
+from bot.engine.lifecycle import KnowledgeManager
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 # A question the real knowledge base cannot answer (its topic word appears nowhere) until a

@@ -8,7 +8,8 @@ import pytest
 
 from bot.engine import Engine
 from bot.moderation.explain import decision_for, explain
-from bot.search.matcher import DEFAULT, Evidence
+from bot.search.config import DEFAULT, MatchConfig
+from bot.search.policy import Evidence
 from bot.search.results import AskResult, Candidate, Outcome
 
 # Fixed thresholds, so the sentences below do not move when the matcher is retuned.
@@ -117,7 +118,7 @@ def test_the_decision_names_the_threshold_that_decided(
 
 
 def test_a_deployments_own_thresholds_are_the_ones_explained(engine: Engine) -> None:
-    cautious = Engine(engine.knowledge, replace(DEFAULT, answer=99.9))
+    cautious = Engine(engine.knowledge, MatchConfig().with_thresholds(answer=99.9))
 
     explained = explain(cautious, "how long is their border")
 

@@ -6,15 +6,14 @@ import asyncio
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
-from bot.moderation.reload import KnowledgeManager
-from bot.search.matcher import DEFAULT
+from bot.engine.lifecycle import KnowledgeManager
+from bot.search.config import MatchConfig
 from tests.moderation.conftest import ENERGY, NEW_QUESTION, add_new_entry, edit, line_of
 
 
@@ -323,14 +322,14 @@ async def test_an_unwritable_data_dir_costs_only_the_disk_snapshot(
 async def test_reloads_and_rollbacks_keep_the_deployments_thresholds(
     knowledge: Path, data_dir: Path
 ) -> None:
-    cautious = replace(DEFAULT, answer=99.9)  # as MIN_ANSWER_SCORE=99.9 would set it
-    manager = KnowledgeManager.start(knowledge, data_dir, thresholds=cautious)
+    cautious = MatchConfig().with_thresholds(answer=99.9)  # as MIN_ANSWER_SCORE=99.9 would
+    manager = KnowledgeManager.start(knowledge, data_dir, config=cautious)
     add_new_entry(knowledge)
 
     outcome = await manager.reload()  # the regression questions still pass: they use DEFAULT
 
-    assert outcome.ok and manager.engine.thresholds == cautious
+    assert outcome.ok and manager.engine.config == cautious
     assert Engine(manager.engine.knowledge).ask("how long is their border").matched
     assert not manager.engine.ask("how long is their border").matched
     await manager.rollback()
-    assert manager.engine.thresholds == cautious
+    assert manager.engine.config == cautious

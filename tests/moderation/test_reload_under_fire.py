@@ -6,8 +6,8 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from bot.moderation.outcomes import ReloadOutcome
-from bot.moderation.reload import KnowledgeManager
+from bot.engine.lifecycle import KnowledgeManager
+from bot.engine.outcomes import ReloadOutcome
 from tests.moderation.conftest import NEW_QUESTION, add_new_entry
 from tests.moderation.test_reload import (
     break_yaml,

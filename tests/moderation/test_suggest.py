@@ -21,8 +21,8 @@ from bot.moderation.suggest import (
     render_suggestions,
     similarity,
 )
-from bot.search.normalize import normalize
 from bot.search.results import Candidate
+from bot.text.normalize import normalize
 from tests.conftest import KnowledgeDir
 
 ODD_BUT_FAIR = [  # what members type, including what YAML would misread if not quoted

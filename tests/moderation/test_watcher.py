@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.moderation import watcher
-from bot.moderation.outcomes import ReloadOutcome
-from bot.moderation.reload import KnowledgeManager
-from bot.moderation.watcher import is_relevant, watch
+from bot.engine import watcher
+from bot.engine.lifecycle import KnowledgeManager
+from bot.engine.outcomes import ReloadOutcome
+from bot.engine.watcher import is_relevant, watch
 from tests.moderation.conftest import ENERGY, NEW_QUESTION, add_new_entry
 from tests.moderation.test_reload import break_yaml
 

@@ -7,7 +7,10 @@ from rapidfuzz import fuzz
 
 from bot.engine import Engine
 from bot.knowledge.model import CitedQuote, Entry
-from bot.search.matcher import DEFAULT, STRICT, Matcher, focus_words, phrase_similarity
+from bot.search.analysis import Analyzer
+from bot.search.config import DEFAULT, STRICT
+from bot.search.features import phrase_similarity
+from bot.search.matcher import Matcher
 from bot.search.results import Outcome
 
 
@@ -219,16 +222,16 @@ def test_a_long_question_is_matched_on_what_it_finally_asks(
 
 
 def test_the_focus_is_the_last_sentence_or_clause() -> None:
-    assert focus_words("He met Xi. How long was the visit?") == frozenset(
+    assert Analyzer().focus_words("He met Xi. How long was the visit?") == frozenset(
         "how long was the visit".split()
     )
-    assert focus_words("he met xi and the premier, but how long was the visit") == frozenset(
-        "but how long was the visit".split()
-    )
+    assert Analyzer().focus_words(
+        "he met xi and the premier, but how long was the visit"
+    ) == frozenset("but how long was the visit".split())
 
 
 def test_a_short_question_has_no_separate_focus() -> None:
-    assert focus_words("how long was the visit") == frozenset()
+    assert Analyzer().focus_words("how long was the visit") == frozenset()
 
 
 def test_what_someone_said_is_answered_only_by_an_entry_with_their_words() -> None:

@@ -19,8 +19,8 @@ from bot.discord_app.questions import clean_question
 from bot.discord_app.replies import NO_MENTIONS, reply_privately
 from bot.discord_app.review import unanswered_pages
 from bot.discord_app.views import PagesView
+from bot.engine.outcomes import ReloadOutcome
 from bot.moderation.explain import explain
-from bot.moderation.outcomes import ReloadOutcome
 from bot.moderation.suggest import group_unanswered
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from discord.ext import commands, tasks
 
 from bot.discord_app.modlog import report_reload
-from bot.moderation.outcomes import ReloadOutcome
-from bot.moderation.watcher import watch
+from bot.engine.outcomes import ReloadOutcome
+from bot.engine.watcher import watch
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot

@@ -16,7 +16,7 @@ import simcord
 from bot.discord_app.client import CiteBot
 from bot.discord_app.cogs import kb
 from bot.discord_app.moderators import MODERATORS_ONLY, moderator_check
-from bot.moderation.reload import KnowledgeManager
+from bot.engine.lifecycle import KnowledgeManager
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.discord_app.conftest import NO_PINGS, BotFactory, World, last_callback, requests_to
 

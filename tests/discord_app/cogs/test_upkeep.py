@@ -12,9 +12,9 @@ import pytest
 
 from bot.discord_app.client import CiteBot
 from bot.discord_app.cogs.upkeep import Upkeep
+from bot.engine.lifecycle import KnowledgeManager
+from bot.engine.outcomes import RELOAD, ReloadOutcome
 from bot.knowledge.model import Problem
-from bot.moderation.outcomes import RELOAD, ReloadOutcome
-from bot.moderation.reload import KnowledgeManager
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.discord_app.conftest import NO_PINGS, BotFactory, World, requests_to
 

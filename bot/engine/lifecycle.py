@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.engine import Engine, check_regressions, settle_heap
+from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
+from bot.engine.snapshots import PREVIOUS, Snapshots
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError, Problem
-from bot.moderation.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
-from bot.moderation.snapshots import PREVIOUS, Snapshots
-from bot.search.matcher import DEFAULT, Thresholds
+from bot.search.config import MatchConfig
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +56,14 @@ class KnowledgeManager:
         data_dir: Path,
         *,
         on_swap: SwapCallback | None = None,
-        thresholds: Thresholds = DEFAULT,
+        config: MatchConfig | None = None,
     ) -> KnowledgeManager:
         """Load ``directory`` as a reload would and serve it; raise KnowledgeError (blocking).
 
-        Reloads and rollbacks keep the ``thresholds`` of the engine they replace.
+        Reloads and rollbacks keep the ``config`` of the engine they replace.
         """
         snapshots = Snapshots(Path(data_dir), Path(directory).resolve().name)
-        engine, staged = _build(Path(directory), snapshots, thresholds)
+        engine, staged = _build(Path(directory), snapshots, config)
         if staged:
             _keep(snapshots.promote, engine.version)
         return cls(engine, directory=directory, data_dir=data_dir, on_swap=on_swap)
@@ -79,7 +79,7 @@ class KnowledgeManager:
             current = self._engine
             try:
                 engine, staged = await _off_loop(
-                    _build, self.directory, self._snapshots, current.thresholds
+                    _build, self.directory, self._snapshots, current.config
                 )
             except KnowledgeError as error:
                 return self._refuse(RELOAD, error.problems)
@@ -100,7 +100,7 @@ class KnowledgeManager:
             if target is None:
                 try:
                     target = await _off_loop(
-                        _load_previous, self._snapshots, self.directory, self._engine.thresholds
+                        _load_previous, self._snapshots, self.directory, self._engine.config
                     )
                 except KnowledgeError as error:
                     return self._refuse(ROLLBACK, error.problems)
@@ -182,7 +182,7 @@ async def _off_loop(func: Callable[..., T], *args: object) -> T:
 
 
 def _build(
-    directory: Path, snapshots: Snapshots, thresholds: Thresholds = DEFAULT
+    directory: Path, snapshots: Snapshots, config: MatchConfig | None = None
 ) -> tuple[Engine, bool]:
     """Load, validate, index and regression-test a directory; raise KnowledgeError.
 
@@ -195,12 +195,12 @@ def _build(
     except OSError as error:
         # The snapshot only serves rollback after a restart: never let it block a reload.
         log.warning("cannot snapshot %s (%s); loading it in place", directory, _reason(error))
-        return _load(directory, directory, thresholds), False
-    return _load(copy, directory, thresholds), True
+        return _load(directory, directory, config), False
+    return _load(copy, directory, config), True
 
 
 def _load_previous(
-    snapshots: Snapshots, directory: Path, thresholds: Thresholds = DEFAULT
+    snapshots: Snapshots, directory: Path, config: MatchConfig | None = None
 ) -> Engine:
     """Load the previous snapshot for a rollback; raise KnowledgeError when there is none."""
     if snapshots.version(PREVIOUS) is None:
@@ -212,13 +212,13 @@ def _load_previous(
                 )
             ]
         )
-    return _load(snapshots.knowledge(PREVIOUS), directory, thresholds)
+    return _load(snapshots.knowledge(PREVIOUS), directory, config)
 
 
-def _load(copy: Path, directory: Path, thresholds: Thresholds = DEFAULT) -> Engine:
+def _load(copy: Path, directory: Path, config: MatchConfig | None = None) -> Engine:
     """Load a copy as if it were ``directory`` and run its regression questions."""
     knowledge = replace(load_knowledge(copy), directory=directory.resolve())
-    engine = Engine(knowledge, thresholds)
+    engine = Engine(knowledge, config)
     failures = check_regressions(engine)
     if failures:
         raise KnowledgeError(failures)

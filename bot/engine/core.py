@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Problem, Source
-from bot.search.matcher import DEFAULT, Matcher, Thresholds
+from bot.search.analysis import Analyzer
+from bot.search.config import DEFAULT, MatchConfig, Thresholds
+from bot.search.matcher import Matcher
 from bot.search.quotes import QuoteFinder
 from bot.search.results import AskResult, QuoteHit
 
@@ -20,12 +22,22 @@ DEFAULT_QUOTE_LIMIT = 3
 class Engine:
     """Answers questions and finds quotes over one immutable knowledge base."""
 
-    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds = DEFAULT) -> None:
+    def __init__(self, knowledge: KnowledgeBase, config: MatchConfig | None = None) -> None:
         self.knowledge = knowledge
-        self.thresholds = thresholds
-        self._matcher = Matcher(knowledge.entries, thresholds, synonyms=knowledge.synonyms)
+        self.config = config or MatchConfig()
+        self._matcher = Matcher.for_knowledge(knowledge, self.config)
         keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
         self._quotes = QuoteFinder(knowledge.sources.values(), extra_terms=keywords)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The thresholds questions are answered by (the deployment's, unless strict)."""
+        return self.config.thresholds
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """How this engine reads questions (for tools that group or explain them)."""
+        return self._matcher.analyzer
 
     @property
     def version(self) -> str:
@@ -55,9 +67,9 @@ class Engine:
         return self.knowledge.sources[source_id]
 
 
-def load_engine(directory: Path, thresholds: Thresholds = DEFAULT) -> Engine:
+def load_engine(directory: Path, config: MatchConfig | None = None) -> Engine:
     """Load and validate a knowledge directory and build an engine; raises KnowledgeError."""
-    engine = Engine(load_knowledge(directory), thresholds)
+    engine = Engine(load_knowledge(directory), config)
     settle_heap()
     return engine
 

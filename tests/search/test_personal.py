@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search.normalize import normalize
-from bot.search.vocabulary import is_mistyped_filler, is_personal
+from bot.search.analysis import Analyzer
+
+ANALYZER = Analyzer()
+
+
+def is_personal(text: str) -> bool:
+    return ANALYZER.is_personal(ANALYZER.prepare(text))
+
+
+is_mistyped_filler = ANALYZER.is_mistyped_filler
 
 
 @pytest.mark.parametrize(
@@ -24,7 +32,7 @@ from bot.search.vocabulary import is_mistyped_filler, is_personal
     ],
 )
 def test_chat_with_the_bot_or_about_the_asker_is_personal(chat: str) -> None:
-    assert is_personal(normalize(chat))
+    assert is_personal(chat)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +56,7 @@ def test_chat_with_the_bot_or_about_the_asker_is_personal(chat: str) -> None:
     ],
 )
 def test_asking_politely_is_not_personal(question: str) -> None:
-    assert not is_personal(normalize(question))
+    assert not is_personal(question)
 
 
 @pytest.mark.parametrize(

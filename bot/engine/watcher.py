@@ -10,8 +10,8 @@ from pathlib import Path
 
 from watchfiles import awatch
 
-from bot.moderation.outcomes import ReloadOutcome
-from bot.moderation.reload import KnowledgeManager
+from bot.engine.lifecycle import KnowledgeManager
+from bot.engine.outcomes import ReloadOutcome
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,9 @@
-"""Token index over entries: what each entry is about, and a fast shortlist for a question."""
+"""Retrieval: an index of what each entry is about, and a fast shortlist for a question.
+
+The third stage of matching. Each entry's phrasings and body are read by the analysis stage
+(bot/search/analysis.py) into terms; a question's words are looked up here, typo-tolerant, and
+the entries sharing most of their IDF weight make the shortlist the features stage re-ranks.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge.model import Entry
-from bot.search.normalize import normalize
-from bot.search.vocabulary import ASPECT_WORDS, SHORTHAND, STOPWORDS, is_common_english, stem
+from bot.search.analysis import Analyzer
+from bot.search.config import MatchConfig
+from bot.search.english import is_common_english
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -22,13 +28,6 @@ from bot.search.vocabulary import ASPECT_WORDS, SHORTHAND, STOPWORDS, is_common_
 MAX_ONE_SLIP_LENGTH = 6
 # Words this short are matched exactly: "xi", "un", "g8", "imf" have no safe typo neighbours.
 MIN_TYPO_LENGTH = 4
-# Chosen with tests/eval/tune.py on the dev questions.
-UNKNOWN_WORD_WEIGHT = 1.0
-# An unknown word that is no ordinary English word is mostly chat or a typo ("deadass", "hurtin"),
-# not the subject of a question the article cannot answer ("pizza", "bitcoin"): it weighs this
-# share of an unknown word. Measured on dev7, dev8 and dev9 as they were when still unseen: 4 more
-# correct answers, no more mistakes; on the tuned dev sets 1 more correct answer.
-UNKNOWN_CHAT_FACTOR = 0.5
 # At most this many typo neighbours per word (a word rarely has more than two plausible ones).
 MAX_TYPO_TERMS = 3
 # Words sharing their first 7 letters are forms of one word ("strategy", "strategic");
@@ -43,45 +42,10 @@ MAX_CANDIDATES_OPENED = 1000
 LOOKUP_CACHE_SIZE = 4096
 # How far a tie at the end of the shortlist may stretch it (see EntryIndex.shortlist).
 MAX_TIED_KEPT = 4
-# A word that appears only in an entry's answer or quotes counts this much of a phrasing word.
-BODY_WORD_WEIGHT = 0.6
 
 
 # One empty set shared by the many entries that use no aspect word (each empty set costs memory).
 _NO_WORDS: frozenset[str] = frozenset()
-
-
-def content_words(
-    normalized: str, synonyms: Mapping[str, str] | None = None
-) -> list[tuple[str, str]]:
-    """Return (word as typed, term) for each topic word of normalised text.
-
-    Shorthand is expanded, stopwords dropped, and each stemmed word mapped through ``synonyms``
-    (stemmed variant -> stemmed article word) so "hate" and "opposes" meet as "oppos".
-    """
-    synonyms = synonyms or {}
-    words: list[tuple[str, str]] = []
-    for token in normalized.split():
-        for word in SHORTHAND.get(token, token).split():
-            if word not in STOPWORDS:
-                stemmed = stem(word)
-                words.append((word, synonyms.get(stemmed, stemmed)))
-    return words
-
-
-def content_terms(normalized: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
-    """Return the stemmed topic words (terms) of normalised text."""
-    return [term for _, term in content_words(normalized, synonyms)]
-
-
-def stemmed_synonyms(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """Turn moderator synonym groups (article word -> variants) into stemmed variant -> word."""
-    table: dict[str, str] = {}
-    for word, variants in groups.items():
-        for variant in variants:
-            for token in normalize(variant).split():
-                table[stem(token)] = stem(normalize(word))
-    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +58,7 @@ class IndexedEntry:
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
     phrasings_with: Mapping[str, tuple[int, ...]]  # term -> positions of phrasings using it
-    aspect_words: frozenset[str] = frozenset()  # ASPECT_WORDS its phrasings or body use, as typed
+    aspect_words: frozenset[str] = frozenset()  # aspect words its phrasings or body use, as typed
 
     def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
         """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
@@ -124,20 +88,22 @@ class EntryIndex:
     """Inverted index from topic words to entries, with IDF weights and typo-tolerant lookup."""
 
     def __init__(
-        self, entries: Iterable[Entry], synonyms: Mapping[str, Iterable[str]] | None = None
+        self, entries: Iterable[Entry], analyzer: Analyzer, config: MatchConfig | None = None
     ) -> None:
-        self.synonyms = stemmed_synonyms(synonyms or {})
+        self.analyzer = analyzer
+        self.config = config = config or MatchConfig()
+        prepare = analyzer.prepare
         self.items: list[IndexedEntry] = []
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for position, entry in enumerate(entries):
             phrasings = tuple(
-                dict.fromkeys(p for p in map(normalize, (*entry.phrasings, *entry.keywords)) if p)
+                dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
             )
             terms_by_phrasing = tuple(frozenset(self.terms(p)) for p in phrasings)
             phrasing_terms = frozenset().union(*terms_by_phrasing)
-            body_text = normalize(" ".join((entry.answer, *(q.text for q in entry.quotes))))
+            body_text = prepare(" ".join((entry.answer, *(q.text for q in entry.quotes))))
             body_terms = frozenset(self.terms(body_text)) - phrasing_terms
-            aspects = ASPECT_WORDS.intersection(" ".join((body_text, *phrasings)).split())
+            aspects = analyzer.aspects_in((body_text, *phrasings))
             phrasings_with: defaultdict[str, list[int]] = defaultdict(list)
             for which, terms in enumerate(terms_by_phrasing):
                 for term in terms:
@@ -168,7 +134,7 @@ class EntryIndex:
         # Smoothed IDF. A word nobody wrote down weighs a fixed share of the rarest word's weight:
         # it may be the real subject ("net worth") or just chat ("buddies").
         self.idf = {t: math.log(1 + count / len(p)) for t, p in self.postings.items()}
-        self.unknown_idf = UNKNOWN_WORD_WEIGHT * math.log(1 + count)
+        self.unknown_idf = config.unknown_word_weight * math.log(1 + count)
         # Typo candidates are looked up by (first letter, length) and (last letter, length):
         # one slip leaves at least one end intact, and this keeps lookups far below a full scan.
         # Spellings a typo may be aimed at: every term, and every synonym (which stands for its
@@ -176,11 +142,11 @@ class EntryIndex:
         self._spellings = {term: term for term in self.postings}
         # Whole words too: "cuasing" is near "causing", not near its stem "caus".
         for item in self.items:
-            texts = (*item.phrasings, normalize(item.entry.answer))
+            texts = (*item.phrasings, prepare(item.entry.answer))
             for text in texts:
-                for word, term in content_words(text, self.synonyms):
+                for word, term in analyzer.words(text):
                     self._spellings.setdefault(word, term)
-        for variant, word in self.synonyms.items():
+        for variant, word in analyzer.synonyms.items():
             if word in self.postings:
                 self._spellings.setdefault(variant, word)
         self._by_ends: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
@@ -196,13 +162,9 @@ class EntryIndex:
         self._lookups: dict[tuple[str, bool], TermMatch] = {}
         is_common_english("")  # load the word list (0.1 s) with the index, not on a question
 
-    def words(self, normalized: str) -> list[tuple[str, str]]:
-        """Return (word, term) pairs of normalised text, with this index's synonyms applied."""
-        return content_words(normalized, self.synonyms)
-
-    def terms(self, normalized: str) -> list[str]:
-        """Return the topic words of normalised text, with this index's synonyms applied."""
-        return content_terms(normalized, self.synonyms)
+    def terms(self, prepared: str) -> list[str]:
+        """Return the terms of prepared text (see Analyzer.terms)."""
+        return self.analyzer.terms(prepared)
 
     def lookup_word(self, typed: str, term: str) -> TermMatch:
         """Map a word onto the vocabulary by its term, or else by its spelling as typed."""
@@ -270,7 +232,7 @@ class EntryIndex:
     def weight(self, match: TermMatch) -> float:
         """How much a question word matters: rarer words more; words nobody wrote down most."""
         if not match.terms:  # "deadass", "hurtin", "shindig" are unusual; "pizza" is not
-            factor = UNKNOWN_CHAT_FACTOR if match.unusual else 1.0
+            factor = self.config.unknown_chat_factor if match.unusual else 1.0
             return self.unknown_idf * match.emphasis * factor
         return self.idf[match.terms[0][0]] * match.emphasis
 
@@ -301,7 +263,7 @@ class EntryIndex:
                 )
                 for postings, share in (
                     (self.strong[term], weight * similarity),
-                    (self.weak[term], weight * similarity * BODY_WORD_WEIGHT),
+                    (self.weak[term], weight * similarity * self.config.body_word_weight),
                 ):
                     for position in postings:
                         if restricted and position not in scores:

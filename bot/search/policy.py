@@ -1,0 +1,247 @@
+"""Policy: answer, suggest or abstain, by thresholds and a few named veto rules.
+
+The last stage of matching. ``Evidence`` gathers what the decision rests on; each ``Rule`` checks
+one thing and says in one line why it exists; ``decide`` answers only when no answer rule
+objects. `/kb why` and `python -m bot explain` print the rules that objected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.knowledge.model import Entry
+from bot.search.analysis import Analyzer
+from bot.search.config import MatchConfig, Thresholds
+from bot.search.results import AskResult, Candidate, Outcome
+from bot.search.retrieval import IndexedEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A shortlisted entry after the re-rank: its candidate, coverage and index item."""
+
+    candidate: Candidate
+    coverage: float
+    item: IndexedEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the decision rests on: the best score, its lead over a rival, and word coverage."""
+
+    score: float
+    lead: float
+    coverage: float
+    known: float
+    long_question: bool
+    unmet_aspects: tuple[str, ...] = ()  # aspect words asked that the best entry does not know
+    personal: bool = False  # talks to the bot or about the asker ("what's your name")
+    lone_word: bool = False  # one topic word, which no phrasing of the entry has on its own
+
+    @classmethod
+    def of(
+        cls,
+        scored: list[Scored],
+        known: float,
+        long_question: bool,
+        unmet_aspects: tuple[str, ...] = (),
+        personal: bool = False,
+        lone_word: bool = False,
+        rivals: int | None = None,
+    ) -> Evidence:
+        """Gather the evidence from ranked candidates (best first).
+
+        Only the first ``rivals`` candidates (all by default) can be rivals of the best one.
+        """
+        top = scored[0].candidate
+        # Entries citing the same passage as the best one are not rivals: their answers agree.
+        rival = next(
+            (
+                s.candidate.score
+                for s in scored[1:rivals]
+                if not same_passage(top.entry, s.candidate.entry)
+            ),
+            0.0,
+        )
+        return cls(
+            top.score,
+            top.score - rival,
+            scored[0].coverage,
+            known,
+            long_question,
+            unmet_aspects,
+            personal,
+            lone_word,
+        )
+
+    def vetoes(self, thresholds: Thresholds) -> list[tuple[Rule, str]]:
+        """Return each answer rule that objects, with what it saw ("score 50 < 56")."""
+        return [(rule, why) for rule in ANSWER_RULES if (why := rule.check(self, thresholds))]
+
+    def shortfalls(self, thresholds: Thresholds) -> list[str]:
+        """Name each answer rule the evidence fails ("score 50 < 56"); [] if it answers."""
+        return [why for _, why in self.vetoes(thresholds)]
+
+    def answers(self, thresholds: Thresholds) -> bool:
+        """True when the best entry is good enough, far enough ahead, and covers the question."""
+        return not self.shortfalls(thresholds)
+
+    def suggest_shortfalls(self, thresholds: Thresholds) -> list[str]:
+        """Name each suggestion threshold the evidence misses; [] if it may suggest."""
+        return [why for rule in SUGGEST_RULES if (why := rule.check(self, thresholds))]
+
+    def suggests(self, thresholds: Thresholds) -> bool:
+        """True when the best entries are close enough to offer as "did you mean"."""
+        return not self.suggest_shortfalls(thresholds)
+
+    def __str__(self) -> str:
+        return (
+            f"score {self.score}, lead {self.lead:.1f}, coverage {self.coverage:.2f}, "
+            f"known {self.known:.2f}{', long question' if self.long_question else ''}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One check of the policy: its name, why it exists, and the check itself.
+
+    ``check`` returns what it saw when it objects ("score 50 < 56"), else "".
+    """
+
+    name: str
+    explanation: str
+    check: Callable[[Evidence, Thresholds], str]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.explanation}"
+
+
+def _below(name: str, value: float, needed: float) -> str:
+    return f"{name} {value:g} < {needed:g}" if value < needed else ""
+
+
+def _short(evidence: Evidence, why: str, objects: bool) -> str:
+    # A long question tells its own story ("my older brother says..."): only short ones are
+    # held to the words they ask about, and read as chat when they are about "you" or "me".
+    return why if objects and not evidence.long_question else ""
+
+
+ANSWER_RULES: tuple[Rule, ...] = (
+    Rule(
+        "score",
+        "the best entry must score at least the answer threshold",
+        lambda e, t: _below("score", e.score, t.answer),
+    ),
+    Rule(
+        "lead",
+        "the best entry must lead the best rival citing other paragraphs by the margin",
+        lambda e, t: _below("lead over the best rival", e.lead, t.margin),
+    ),
+    Rule(
+        "coverage",
+        "the entry must know this share of the question's topic words (less for long questions)",
+        lambda e, t: _below(
+            "coverage", e.coverage, t.long_coverage if e.long_question else t.coverage
+        ),
+    ),
+    Rule(
+        "known",
+        "the knowledge base must know this share of the question's topic words at all",
+        lambda e, t: _below("known share", e.known, t.long_known if e.long_question else t.known),
+    ),
+    Rule(
+        "unmet-aspect",
+        "a short question asking an aspect (age, what someone said) needs an entry using the word",
+        lambda e, t: _short(
+            e,
+            f"asks about {', '.join(e.unmet_aspects)}, which the entry lacks",
+            bool(e.unmet_aspects),
+        ),
+    ),
+    Rule(
+        "personal",
+        "a short question about the asker or the bot, beyond asking politely, is chat",
+        lambda e, t: _short(e, "talks to the bot or about the asker", e.personal),
+    ),
+    Rule(
+        "lone-word",
+        "a one-word question must be a keyword of the entry, not a word in a longer phrasing",
+        lambda e, t: _short(e, "its one topic word is no keyword of the entry", e.lone_word),
+    ),
+)
+SUGGEST_RULES: tuple[Rule, ...] = (
+    Rule(
+        "suggest-score",
+        "below this score even a 'did you mean' would mislead",
+        lambda e, t: _below("score", e.score, t.suggest),
+    ),
+    Rule(
+        "suggest-coverage",
+        "a suggestion must know this share of the question's topic words",
+        lambda e, t: _below("coverage", e.coverage, t.suggest_coverage),
+    ),
+)
+
+
+def same_passage(first: Entry, second: Entry) -> bool:
+    """True when two entries cite a paragraph in common: answering either is answering right."""
+    cited = {(quote.source_id, quote.paragraph) for quote in first.quotes}
+    return any((quote.source_id, quote.paragraph) in cited for quote in second.quotes)
+
+
+def unmet_aspects(analyzer: Analyzer, prepared: str, item: IndexedEntry) -> tuple[str, ...]:
+    """Return the aspect words of a question that the entry does not use ("old", "say")."""
+    asked = analyzer.asked_aspects(prepared)
+    if not asked:
+        return ()
+    written = item.aspect_words
+    if not analyzer.saying.isdisjoint(written):  # "who said" answers "what did he say"
+        written = written | analyzer.saying
+    return tuple(
+        word
+        for word in asked
+        if word not in written
+        and (term := analyzer.term(word)) not in item.phrasing_terms
+        and term not in item.body_terms
+    )
+
+
+def prefer_entries_with_aspects(
+    analyzer: Analyzer, prepared: str, scored: list[Scored], config: MatchConfig
+) -> tuple[list[Scored], int]:
+    """Put first the entries that use the aspect words the best one lacks, if close behind.
+
+    "gatilov said what" ranks Gatilov's biography first, but the entry with what he said is a
+    few points behind. Returns the new order and how many leading entries can answer: the
+    others stay on as suggestions, but are no rivals.
+    """
+    top = scored[0].candidate.score
+    having = [
+        s
+        for s in scored[1:]
+        if top - s.candidate.score <= config.aspect_rerank_range
+        and not unmet_aspects(analyzer, prepared, s.item)
+    ]
+    if not having:
+        return scored, len(scored)
+    return having + [s for s in scored if s not in having], len(having)
+
+
+def decide(
+    question: str,
+    prepared: str,
+    scored: list[Scored],
+    evidence: Evidence,
+    thresholds: Thresholds,
+    max_candidates: int,
+) -> AskResult:
+    """Answer, suggest or abstain, from the ranked candidates and what they show."""
+    candidates = tuple(s.candidate for s in scored[:max_candidates])
+    if evidence.answers(thresholds):
+        outcome = Outcome.ANSWER
+    elif evidence.suggests(thresholds):
+        outcome = Outcome.SUGGESTIONS
+    else:
+        outcome = Outcome.NO_MATCH
+    return AskResult(question, prepared, outcome, candidates, str(evidence), evidence)

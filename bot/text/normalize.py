@@ -1,0 +1,48 @@
+"""Make typed text comparable: case, Unicode, punctuation and Discord markup, nothing more.
+
+This is the first stage of matching and the only one the knowledge loader needs, so it knows no
+words of any list or knowledge base: what people *mean* by their words is the analysis stage's
+job (bot/search/analysis.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Characters that render as nothing and would split or hide words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")  # mentions, channels, custom emoji
+_URL = re.compile(r"https?://\S+")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}(?!\d))")
+# "3645km" -> "3645 km", but "g8" stays one token.
+_NUMBER_UNIT = re.compile(r"(?<=\d)(?!(?:st|nd|rd|th)\b)(?=[a-z]{2,}\b)")
+_NON_WORD = re.compile(r"[^\w$%]+")
+_UNDERSCORE = re.compile(r"_+")
+_DOLLAR_SPACE = re.compile(r"\$\s*(?=\d)")
+_LONE_DOLLAR = re.compile(r"\$(?!\d)")
+# Letters held down for effect ("whyyy", "lmaooo", "soooo"): no English word has three in a row.
+_HELD_LETTER = re.compile(r"([^\W\d_])\1{2,}")
+
+
+# The loader, the index and every question call this, often with the same short strings:
+# remembering recent results saves a third of the load time.
+@functools.lru_cache(maxsize=16384)
+def normalize(text: str) -> str:
+    """Return ``text`` casefolded, as single-spaced words, without markup or punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
+    text = _DISCORD_MARKUP.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _HELD_LETTER.sub(r"\1", text.casefold())
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    text = _THOUSANDS.sub("", text)
+    text = _NUMBER_UNIT.sub(" ", text)
+    text = _UNDERSCORE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    text = _DOLLAR_SPACE.sub("$", text)
+    text = _LONE_DOLLAR.sub(" ", text)
+    return " ".join(text.split())

@@ -1,0 +1,134 @@
+"""Word patterns: the small language that lexicon and knowledge files write phrase rules in.
+
+A pattern is words separated by spaces, matched against normalised text word by word:
+
+    (what|whats|what is) the deal with     one of several words or phrases
+    [so] what is it about                  optional: one of these, or nothing
+    what does {author} say about           a slot, filled in by the caller (the author's name)
+
+Groups nest, and an alternative may be several words. Nothing else is special, so a moderator can
+read and write one without knowing regular expressions. A pattern compiles to one regular
+expression over "word word " (each word followed by a space), which keeps optional words and
+spaces right without lookarounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.text.normalize import normalize
+
+_TOKEN = re.compile(r"\s*(\(|\)|\[|\]|\||\{[a-z_]+\}|[^\s()\[\]|{}]+)")
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled; the message says why, in one sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled word pattern: the same phrases matched whole, anywhere, or at the start."""
+
+    source: str
+    whole: re.Pattern[str]
+    anywhere: re.Pattern[str]
+    leading: re.Pattern[str]
+
+    def fullmatch(self, text: str) -> bool:
+        """True when all of ``text`` (normalised) is one phrase of the pattern."""
+        return bool(text) and self.whole.fullmatch(text + " ") is not None
+
+    def replace(self, text: str, replacement: str) -> str:
+        """Replace every phrase of the pattern in ``text`` with ``replacement`` ("" removes it)."""
+        if not text:
+            return text
+        out = self.anywhere.sub(replacement + " " if replacement else "", text + " ")
+        return " ".join(out.split())
+
+    def strip_leading(self, text: str) -> str:
+        """Remove phrases of the pattern from the start of ``text``, as many as there are."""
+        return " ".join(self.leading.sub("", text + " ", count=1).split())
+
+
+def compile_pattern(source: str, slots: Mapping[str, Sequence[str]] | None = None) -> Pattern:
+    """Compile a word pattern; raise PatternError saying what is wrong with it.
+
+    ``slots`` fills ``{name}`` with any of its phrases (normalised here).
+    """
+    tokens = [match.group(1) for match in _TOKEN.finditer(source)]
+    if "".join(tokens) != "".join(source.split()):
+        raise PatternError(f"cannot read pattern {source!r}")
+    parser = _Parser(tokens, source, slots or {})
+    body = parser.alternatives(closing=None)
+    if re.fullmatch(body, ""):
+        raise PatternError(f"pattern {source!r} can match nothing at all; make a word required")
+    return Pattern(
+        source,
+        re.compile(body),
+        re.compile(rf"(?:^|(?<= ))(?:{body})"),
+        re.compile(rf"^(?:{body})*"),
+    )
+
+
+class _Parser:
+    """Recursive descent over pattern tokens, producing a regex for "word word " text."""
+
+    def __init__(self, tokens: list[str], source: str, slots: Mapping[str, Sequence[str]]):
+        self.tokens = tokens
+        self.position = 0
+        self.source = source
+        self.slots = slots
+
+    def alternatives(self, closing: str | None) -> str:
+        options = [self.sequence()]
+        while self._peek() == "|":
+            self.position += 1
+            options.append(self.sequence())
+        token = self._peek()
+        if token != closing:
+            expected = f"a closing {closing!r}" if closing else "the end"
+            found = repr(token) if token else "the end"
+            raise PatternError(f"pattern {self.source!r}: expected {expected}, found {found}")
+        if closing is not None:
+            self.position += 1
+        if any(not option for option in options):
+            raise PatternError(f"pattern {self.source!r} has an empty alternative")
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    def sequence(self) -> str:
+        parts = []
+        while (token := self._peek()) not in (None, "|", ")", "]"):
+            self.position += 1
+            if token == "(":
+                parts.append(self.alternatives(")"))
+            elif token == "[":
+                inner = self.alternatives("]")
+                parts.append(f"(?:{inner})?")
+            elif token.startswith("{"):
+                parts.append(self._slot(token[1:-1]))
+            else:
+                parts.append(self._word(token))
+        return "".join(parts)
+
+    def _word(self, word: str) -> str:
+        if normalize(word) != word:
+            raise PatternError(
+                f"pattern {self.source!r}: write {word!r} as matching reads it, "
+                f"{normalize(word)!r} (lowercase, no punctuation)"
+            )
+        return re.escape(word) + " "
+
+    def _slot(self, name: str) -> str:
+        phrases = [normalize(phrase) for phrase in self.slots.get(name, ())]
+        phrases = [phrase for phrase in phrases if phrase]
+        if name not in self.slots:
+            known = ", ".join(f"{{{slot}}}" for slot in self.slots) or "none"
+            raise PatternError(f"pattern {self.source!r}: unknown slot {{{name}}} (known: {known})")
+        if not phrases:
+            return "(?!)"  # nothing to fill it with: the pattern matches nothing
+        return "(?:" + "|".join(re.escape(phrase) + " " for phrase in phrases) + ")"
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
