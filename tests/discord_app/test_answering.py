@@ -242,3 +242,38 @@ async def test_once_the_answer_is_spent_every_way_of_asking_is_refused(
     if refusal == "private":
         (body,) = [b for b in said if isinstance(b, dict) and REFUSED in str(b)]
         assert body["data"]["flags"] & EPHEMERAL
+
+
+async def by_empty_slash_command(room: Room) -> None:
+    await room.alice.slash(room.general, "ask", question=f"{room.mention} \u200b")
+
+
+async def by_textless_message_command(room: Room) -> None:
+    asked = await room.bob.send(room.general, room.mention)
+    await room.alice.context_menu(room.general, "Ask citebot", asked)
+
+
+async def by_bare_mention(room: Room) -> None:
+    await room.alice.send(room.general, f"{room.mention} help")
+
+
+@pytest.mark.parametrize(
+    "how_to_ask",
+    [by_empty_slash_command, by_textless_message_command, by_bare_mention],
+    ids=lambda way: way.__name__,
+)
+async def test_asking_how_to_ask_spends_nothing(
+    simcord_env: simcord.Env,
+    make_bot: BotFactory,
+    engine: Engine,
+    how_to_ask: Callable[[Room], Awaitable[None]],
+) -> None:
+    room = await open_room(simcord_env, make_bot, engine, cooldown_rate=1)
+
+    await how_to_ask(room)
+    question, entry = answered(engine)
+    result = await room.alice.slash(room.general, "ask", question=question)
+
+    assert not result.ephemeral
+    assert result.response is not None
+    assert result.response.embeds[0].description == entry.answer
