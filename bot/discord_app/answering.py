@@ -14,8 +14,9 @@ from the knowledge base, answer or honest "I don't know", in ``respond`` just be
   The usage hint for an empty question ("@citebot", "@citebot help", a message with no text)
   is free; so is silence (a "thanks!" under an answer).
 - Auto-answers: charged only when they answer, after the delay; over the limit they stay quiet.
-- "Did you mean" clicks: free. The question that offered them was charged when it was
-  declined, so a question and the answer its asker then picks cost one answer together.
+- "Did you mean" clicks: free, whoever clicks (an offer in a channel is public). The question
+  that offered them was charged when it was declined, so a question and the answer picked
+  from its suggestions cost one answer together.
 - /quote: charged on every use, like an answer (cogs/answers.py calls ``spend_answer`` too).
 
 Over the limit, ``spend_answer`` raises ``CommandOnCooldown``. From an interaction it reaches
@@ -118,7 +119,7 @@ async def post_answer(
 
 
 async def decline(to: Destination, result: AskResult, question: str) -> None:
-    """Say privately that there is no answer, with "did you mean" buttons when there are some."""
+    """Say there is no answer, privately where possible, with "did you mean" buttons if any."""
     if not result.suggestions:
         await to.send(miss_message(question, result), private=True)
         return
