@@ -20,32 +20,30 @@ OFF_TOPIC = "what's the weather in Paris"
 
 Call = Callable[[Feedback, Engine], Awaitable[Any]]
 
-# Each public recording call, what it returns when the store fails, and the warning it logs.
-CALLS: list[tuple[str, Call, Any, str]] = [
-    (
-        "asked",
+# Each public recording call: how to make it, what it returns when the store fails, and the
+# start of the warning it logs then.
+CALLS: dict[str, tuple[Call, Any, str]] = {
+    "asked": (
         lambda f, e: f.asked(e.ask(OFF_TOPIC), guild_id=1, channel_id=2),
         None,
         "Question not recorded: ",
     ),
-    (
-        "answered",
+    "answered": (
         lambda f, e: f.answered(
             ANSWER_ID, "entry", question="q", score=90.0, guild_id=1, channel_id=2
         ),
         None,
         f"Answer {ANSWER_ID} not recorded; votes on it will not count: ",
     ),
-    (
-        "vote",
+    "vote": (
         lambda f, e: f.vote(ANSWER_ID, 3, helpful=True),
         None,
         f"Vote on answer {ANSWER_ID} not recorded: ",
     ),
-    ("unanswered", lambda f, e: f.unanswered(LONG_AGO), None, "Cannot read unanswered questions: "),
-    ("stats", lambda f, e: f.stats(LONG_AGO), None, "Cannot read statistics: "),
-    ("purge", lambda f, e: f.purge(30), 0, "Retention purge failed: "),
-]
+    "unanswered": (lambda f, e: f.unanswered(LONG_AGO), None, "Cannot read unanswered questions: "),
+    "stats": (lambda f, e: f.stats(LONG_AGO), None, "Cannot read statistics: "),
+    "purge": (lambda f, e: f.purge(30), 0, "Retention purge failed: "),
+}
 
 
 @pytest.fixture
@@ -56,16 +54,12 @@ async def failing(tmp_path: Path) -> Feedback:
     return Feedback(store)
 
 
-@pytest.mark.parametrize(("name", "call", "default", "warning"), CALLS, ids=[c[0] for c in CALLS])
+@pytest.mark.parametrize("name", CALLS)
 async def test_a_failing_store_logs_one_warning_and_returns_the_default(
-    failing: Feedback,
-    engine: Engine,
-    caplog: pytest.LogCaptureFixture,
-    name: str,
-    call: Call,
-    default: Any,
-    warning: str,
+    failing: Feedback, engine: Engine, caplog: pytest.LogCaptureFixture, name: str
 ) -> None:
+    call, default, warning = CALLS[name]
+
     with caplog.at_level(logging.INFO, logger="bot.discord_app.feedback"):
         returned = await call(failing, engine)
 
@@ -76,15 +70,12 @@ async def test_a_failing_store_logs_one_warning_and_returns_the_default(
     assert "closed" in record.getMessage()  # the store's own reason is kept
 
 
-@pytest.mark.parametrize(("name", "call", "default", "warning"), CALLS, ids=[c[0] for c in CALLS])
+@pytest.mark.parametrize("name", CALLS)
 async def test_no_store_returns_the_default_quietly(
-    engine: Engine,
-    caplog: pytest.LogCaptureFixture,
-    name: str,
-    call: Call,
-    default: Any,
-    warning: str,
+    engine: Engine, caplog: pytest.LogCaptureFixture, name: str
 ) -> None:
+    call, default, _ = CALLS[name]
+
     with caplog.at_level(logging.INFO, logger="bot.discord_app.feedback"):
         returned = await call(Feedback(None), engine)
 
