@@ -1,4 +1,4 @@
-"""Per-user answer cooldown shared by every way of asking (slash, context menu, mention)."""
+"""Per-user answer cooldown shared by every way of asking; answering.spend_answer charges it."""
 
 from __future__ import annotations
 

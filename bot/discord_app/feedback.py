@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from bot.moderation.records import Stats, UnansweredQuestion
 from bot.moderation.store import FeedbackStore, StoreUnavailable, VoteResult
@@ -15,6 +17,8 @@ from bot.search.results import AskResult
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 UNAVAILABLE = "The feedback database is unavailable right now; see the bot's log."
 
@@ -52,12 +56,11 @@ class Feedback:
         self, result: AskResult, *, guild_id: int | None, channel_id: int | None
     ) -> None:
         """Log a question's outcome (unanswered ones are kept for review)."""
-        if self.store is None or not result.normalized:
-            return
-        try:
-            await self.store.record_asked(result, guild_id=guild_id, channel_id=channel_id)
-        except StoreUnavailable as error:
-            log.warning("Question not recorded: %s", error)
+        if result.normalized:
+            await self._record(
+                lambda store: store.record_asked(result, guild_id=guild_id, channel_id=channel_id),
+                "Question not recorded",
+            )
 
     async def answered(
         self,
@@ -70,59 +73,55 @@ class Feedback:
         channel_id: int | None,
     ) -> None:
         """Remember a public answer so votes on its buttons count."""
-        if self.store is None:
-            return
-        try:
-            await self.store.record_answer(
+        await self._record(
+            lambda store: store.record_answer(
                 answer_id,
                 entry_id,
                 question=question,
                 score=score,
                 guild_id=guild_id,
                 channel_id=channel_id,
-            )
-        except StoreUnavailable as error:
-            log.warning("Answer %s not recorded; votes on it will not count: %s", answer_id, error)
+            ),
+            f"Answer {answer_id} not recorded; votes on it will not count",
+        )
 
     async def vote(self, answer_id: str, voter_id: int, *, helpful: bool) -> VoteResult | None:
         """Count a member's vote; None when the store is unavailable."""
-        if self.store is None:
-            return None
-        try:
-            return await self.store.record_vote(answer_id, voter_id, helpful=helpful)
-        except StoreUnavailable as error:
-            log.warning("Vote on answer %s not recorded: %s", answer_id, error)
-            return None
+        return await self._record(
+            lambda store: store.record_vote(answer_id, voter_id, helpful=helpful),
+            f"Vote on answer {answer_id} not recorded",
+        )
 
     async def unanswered(self, since: datetime) -> list[UnansweredQuestion] | None:
         """Return the questions kept since ``since``; None when the store is unavailable."""
-        if self.store is None:
-            return None
-        try:
-            return await self.store.unanswered(since)
-        except StoreUnavailable as error:
-            log.warning("Cannot read unanswered questions: %s", error)
-            return None
+        return await self._record(
+            lambda store: store.unanswered(since), "Cannot read unanswered questions"
+        )
 
     async def stats(self, since: datetime) -> Stats | None:
         """Return the statistics since ``since``; None when the store is unavailable."""
-        if self.store is None:
-            return None
-        try:
-            return await self.store.stats(since)
-        except StoreUnavailable as error:
-            log.warning("Cannot read statistics: %s", error)
-            return None
+        return await self._record(lambda store: store.stats(since), "Cannot read statistics")
 
     async def purge(self, retention_days: int) -> int:
         """Delete what is older than the retention period; return rows deleted."""
-        if self.store is None:
-            return 0
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)
-        try:
-            deleted = await self.store.purge(cutoff)
-        except StoreUnavailable as error:
-            log.warning("Retention purge failed: %s", error)
+        deleted = await self._record(lambda store: store.purge(cutoff), "Retention purge failed")
+        if deleted is None:
             return 0
         log.info("Retention: deleted %d records older than %d days", deleted, retention_days)
         return deleted
+
+    async def _record(
+        self, call: Callable[[FeedbackStore], Awaitable[T]], failure: str
+    ) -> T | None:
+        """Run ``call`` on the store; return None without one, or when it fails.
+
+        A failure is logged once, as ``failure`` and the store's reason, and goes no further.
+        """
+        if self.store is None:
+            return None
+        try:
+            return await call(self.store)
+        except StoreUnavailable as error:
+            log.warning("%s: %s", failure, error)
+            return None

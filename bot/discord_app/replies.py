@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.discord_app import limits
 from bot.render.text import NO_ANSWER, NO_QUOTES
 from bot.search.results import AskResult
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import CiteBot
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,74 @@ APOLOGY = "Sorry, something went wrong on my side while answering. It has been l
 NOT_ALLOWED = "You can't use that here."
 
 
+class Destination(ABC):
+    """Where a reply goes: the bot replying, who asked, and the guild and channel they asked in.
+
+    A subclass delivers; ``send`` decides what is sent, so every reply pings nobody.
+    """
+
+    bot: CiteBot
+    asker_id: int
+    guild_id: int | None
+    channel_id: int | None
+
+    async def send(
+        self,
+        content: str | None = None,
+        *,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+        private: bool = False,
+    ) -> discord.Message | None:
+        """Send, privately when asked and possible; return the message, None if not sent."""
+        return await self._deliver(private, **_parts(content, embed, view))
+
+    @abstractmethod
+    async def _deliver(self, private: bool, **parts: Any) -> discord.Message | None:
+        """Send ``parts``; return the message, or None if it could not be sent."""
+
+
+class InteractionReply(Destination):
+    """Reply to an interaction: as its response while it has none, as a follow-up after."""
+
+    def __init__(self, interaction: discord.Interaction[Any]) -> None:
+        self.interaction = interaction
+        self.bot = cast("CiteBot", interaction.client)
+        self.asker_id = interaction.user.id
+        self.guild_id = interaction.guild_id
+        self.channel_id = interaction.channel_id
+
+    async def _deliver(self, private: bool, **parts: Any) -> discord.Message:
+        if self.interaction.response.is_done():
+            return await self.interaction.followup.send(ephemeral=private, wait=True, **parts)
+        sent = await self.interaction.response.send_message(ephemeral=private, **parts)
+        if isinstance(sent.resource, discord.InteractionMessage):
+            return sent.resource
+        return await self.interaction.original_response()
+
+
+class MessageReply(Destination):
+    """Reply to a message in its channel, where nothing can be private."""
+
+    def __init__(self, bot: CiteBot, message: discord.Message) -> None:
+        self.message = message
+        self.bot = bot
+        self.asker_id = message.author.id
+        self.guild_id = message.guild.id if message.guild is not None else None
+        self.channel_id = message.channel.id
+
+    async def notice(self, content: str, *, seconds: float) -> None:
+        """Reply with a notice that deletes itself after ``seconds``."""
+        await self._deliver(False, **_parts(content), delete_after=seconds)
+
+    async def _deliver(self, private: bool, **parts: Any) -> discord.Message | None:
+        try:
+            return await self.message.reply(**parts)
+        except discord.HTTPException as error:  # e.g. no permission to send here: log, go on
+            log.warning("Could not reply in channel %s: %s", self.channel_id, error)
+            return None
+
+
 async def reply_privately(
     interaction: discord.Interaction[Any],
     content: str | None = None,
@@ -32,15 +104,7 @@ async def reply_privately(
     view: discord.ui.View | None = None,
 ) -> None:
     """Send an ephemeral reply, as the first response or as a follow-up if one was sent."""
-    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NO_MENTIONS}
-    if embed is not None:
-        kwargs["embed"] = embed
-    if view is not None:
-        kwargs["view"] = view
-    if interaction.response.is_done():
-        await interaction.followup.send(content or "", **kwargs)
-    else:
-        await interaction.response.send_message(content, **kwargs)
+    await InteractionReply(interaction).send(content, embed=embed, view=view, private=True)
 
 
 def retry_message(retry_after: float) -> str:
@@ -66,6 +130,15 @@ def miss_message(question: str, result: AskResult) -> str:
 def no_quotes_message(term: str) -> str:
     """Say the article never mentions a term, echoing it safely."""
     return _escape(NO_QUOTES.format(term=limits.visible(term, limits.ECHO)))
+
+
+def _parts(
+    content: str | None, embed: discord.Embed | None = None, view: discord.ui.View | None = None
+) -> dict[str, Any]:
+    """What to send: the parts given (discord.py tells an omitted one from None), no pings."""
+    parts = {"content": content, "embed": embed, "view": view}
+    given = {name: part for name, part in parts.items() if part is not None}
+    return {**given, "allowed_mentions": NO_MENTIONS}
 
 
 def _escape(text: str) -> str:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.embeds import answer_embed
-from bot.discord_app.feedback import new_answer_id
+from bot.discord_app.answering import respond
 from bot.discord_app.questions import clean_question, looks_like_question
-from bot.discord_app.replies import EMPTY_MESSAGE, NO_MENTIONS, miss_message, retry_message
-from bot.discord_app.views import SuggestionsView
-from bot.discord_app.votes import vote_view
-from bot.engine import Engine
-from bot.search.results import AskResult, Outcome
+from bot.discord_app.replies import MessageReply, retry_message
+from bot.search.results import Outcome
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot
@@ -104,53 +101,22 @@ class ChannelAnswers(commands.Cog):
         replied = _replied_message(message)
         if not question and replied is not None and not replied.author.bot:
             question = clean_question(replied.content)  # "@citebot" under someone's question
-        if not question:
-            # A textless reply (a sticker, or text hidden without the message content intent)
-            # is not a question; a bare mention is someone who wants to know how to ask.
-            if mentioned:
-                await _reply(message, content=EMPTY_MESSAGE)
-            return
         engine = self.holder.engine
         result = engine.ask(question)
-        if not result.normalized:  # "@citebot hi", "@citebot help": how to ask, not "I don't know"
-            if mentioned:
-                await _reply(message, content=EMPTY_MESSAGE)
-            return
-        if (
-            result.outcome is Outcome.NO_MATCH
-            and not mentioned
-            and not looks_like_question(question)
+        # A bare mention, or "@citebot help", is someone who wants to know how to ask (respond
+        # says how). A reply without one must ask something: a textless reply (a sticker, or
+        # text hidden without the message content intent) or a "thanks!" needs no reply.
+        if not mentioned and (
+            not result.normalized
+            or (result.outcome is Outcome.NO_MATCH and not looks_like_question(question))
         ):
-            return  # a "thanks!" under an answer needs no "I don't know"
-        retry_after = self.bot.cooldown.hit(message.author.id)
-        if retry_after is not None:
-            delete_after = min(retry_after, NOTICE_SECONDS)
-            await _reply(message, content=retry_message(retry_after), delete_after=delete_after)
             return
-        if result.entry is not None:
-            await self._answer(message, result, engine)
-        elif result.suggestions:
-            view = SuggestionsView(result.suggestions, self.holder, question=result.question)
-            view.message = await _reply(message, content=miss_message(question, result), view=view)
-        else:
-            await _reply(message, content=miss_message(question, result))
-        await self.bot.feedback.asked(result, **_where(message))
-
-    async def _answer(self, message: discord.Message, result: AskResult, engine: Engine) -> None:
-        """Reply with the answer and its feedback buttons, and remember it for the votes."""
-        assert result.entry is not None
-        answer_id = new_answer_id()
-        sent = await _reply(
-            message, embed=answer_embed(result.entry, engine), view=vote_view(answer_id)
-        )
-        if sent is not None:
-            await self.bot.feedback.answered(
-                answer_id,
-                result.entry.id,
-                question=result.question,
-                score=result.score,
-                **_where(message),
-            )
+        to = MessageReply(self.bot, message)
+        try:
+            await respond(to, engine, result, question=question)
+        except app_commands.CommandOnCooldown as refused:
+            wait = refused.retry_after
+            await to.notice(retry_message(wait), seconds=min(wait, NOTICE_SECONDS))
 
     async def _answer_unasked(self, message: discord.Message) -> None:
         engine = self.holder.engine
@@ -166,17 +132,10 @@ class ChannelAnswers(commands.Cog):
         if interrupted:
             log.debug("Not auto-answering %s: someone replied or it was deleted", message.id)
             return
-        if self.bot.cooldown.hit(message.author.id) is not None:
-            return
-        await self._answer(message, result, engine)
-        await self.bot.feedback.asked(result, **_where(message))
-
-
-def _where(message: discord.Message) -> dict[str, int | None]:
-    return {
-        "guild_id": message.guild.id if message.guild else None,
-        "channel_id": message.channel.id,
-    }
+        try:
+            await respond(MessageReply(self.bot, message), engine, result, question=result.question)
+        except app_commands.CommandOnCooldown:
+            return  # nobody asked, so nobody is told to wait
 
 
 def _replied_message(message: discord.Message) -> discord.Message | None:
@@ -186,12 +145,3 @@ def _replied_message(message: discord.Message) -> discord.Message | None:
     if isinstance(reference.resolved, discord.Message):
         return reference.resolved
     return reference.cached_message
-
-
-async def _reply(message: discord.Message, **kwargs: Any) -> discord.Message | None:
-    """Reply without pinging anyone; log and carry on if Discord refuses."""
-    try:
-        return await message.reply(allowed_mentions=NO_MENTIONS, **kwargs)
-    except discord.HTTPException as error:
-        log.warning("Could not reply in channel %s: %s", message.channel.id, error)
-        return None

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from discord.utils import escape_markdown
 
-from bot.discord_app.views import GONE
+from bot.discord_app.answering import GONE
 from bot.engine import Engine
 from bot.render.text import NO_ANSWER
 from tests.discord_app.conftest import (
