@@ -1,4 +1,8 @@
-"""The copy guard: which question-phrasing pairs it flags, and how provenance decides them."""
+"""The copy guard: no knowledge-base phrasing nearly repeats an eval question unless it is older.
+
+Every flagged pair in the real knowledge base and sets must be on record in independent.yaml,
+which `python -m tests.eval.copies --write` fills from git history; these tests need no git.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,57 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
 from tests.eval.copies import (
+    HINT,
     UNCOMMITTED,
     Pair,
     Phrasing,
     Question,
     Row,
     entry_phrasings,
+    eval_questions,
     first_seen,
     flagged_pairs,
     is_independent,
+    knowledge_phrasings,
     load_record,
     set_questions,
     write_record,
 )
+
+
+@pytest.fixture(scope="module")
+def flagged(engine: Engine) -> dict[Pair, float]:
+    """The flagged pairs of the real knowledge base and evaluation sets."""
+    return flagged_pairs(eval_questions(), knowledge_phrasings(engine.knowledge.entries))
+
+
+def test_every_flagged_pair_is_on_record(flagged: dict[Pair, float]) -> None:
+    recorded = {row.pair for row in load_record()}
+    missing = [
+        f"{score:.1f}  {pair.describe()}: {HINT}"
+        for pair, score in sorted(flagged.items())
+        if pair not in recorded
+    ]
+    assert missing == []
+
+
+def test_every_row_on_record_is_still_a_flagged_pair(flagged: dict[Pair, float]) -> None:
+    stale = [
+        f"{row.pair.describe()}: no longer a flagged pair; run python -m tests.eval.copies --write"
+        for row in load_record()
+        if row.pair not in flagged
+    ]
+    assert stale == []
+
+
+def test_each_row_names_its_pair_once_with_the_phrasing_commit_first() -> None:
+    rows = load_record()
+    pairs = [row.pair for row in rows]
+    assert len(pairs) == len(set(pairs))
+    assert all(row.phrasing_commit not in ("", UNCOMMITTED) for row in rows)
+    assert all(row.question_commit not in ("", row.phrasing_commit) for row in rows)
 
 
 @pytest.mark.parametrize(
