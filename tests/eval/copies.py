@@ -3,11 +3,12 @@
 Usage: python -m tests.eval.copies [--write]
 
 A pair (evaluation question, phrasing) is *flagged* when the two are `NEAR` or closer once both are
-normalised the way citebot normalises questions; a phrasing is an entry's question, alternates and
-keywords, a question any in_scope or off_topic question of any set. A flagged pair is *independent*
-when git shows the phrasing in that entry at a commit strictly before the question appeared in that
-set: the sets were written without seeing knowledge/, so an older phrasing cannot be a copy of the
-question. Any other flagged pair is a copy, and the phrasing must go from knowledge/.
+normalised the way citebot normalises questions. A phrasing is any entry's question, alternate or
+keyword; a question is any in_scope or off_topic question of any set. A flagged pair is
+*independent* when git shows the phrasing in that entry at a commit strictly before the question
+appeared in that set: the sets were written without seeing knowledge/, so an older phrasing cannot
+be a copy of the question. Any other flagged pair is a copy, and the phrasing must go from
+knowledge/.
 
 Without --write, prints every flagged pair not on record in independent.yaml, and every row there
 that no longer names a flagged pair, with their provenance; exits 1 if there is any. With --write,
@@ -78,10 +79,14 @@ class Question:
 class _HasPhrasings(Protocol):
     """What copies needs of a knowledge-base entry (bot.knowledge.model.Entry has it)."""
 
-    id: str
-    question: str
-    alternates: Sequence[str]
-    keywords: Sequence[str]
+    @property
+    def id(self) -> str: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def alternates(self) -> Sequence[str]: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
 
 
 def entry_phrasings(entry_id: str, fields: Mapping[str, object]) -> list[Phrasing]:
