@@ -23,16 +23,28 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 import yaml
 from rapidfuzz import fuzz, process
 
-# The one place the evaluation compares text the way citebot does: re-point it if this moves.
-from bot.search.normalize import normalize
+from bot.knowledge.loader import load_knowledge
+from bot.search.analysis import Analyzer
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.eval.evaluate import EVAL_DIR, SETS
+
+
+@cache
+def _analyzer() -> Analyzer:
+    return Analyzer.for_knowledge(load_knowledge(DEFAULT_KNOWLEDGE_DIR))
+
+
+def normalize(text: str) -> str:
+    """The one place the evaluation compares text the way citebot does: as the matcher reads it."""
+    return _analyzer().prepare(text)
+
 
 # fuzz.ratio on normalised text: 90 catches one or two typos in a short phrase, and a word more
 # or less in a long one; an independent writer lands that close mostly on names and bare keywords.
