@@ -119,7 +119,7 @@ class EntryIndex:
                     aspects or _NO_WORDS,
                 )
             )
-            for term in phrasing_terms | body_terms:
+            for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process
                 postings[term].append(position)
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
         # The same postings split by where the word appears: phrasings (strong) or body (weak).
