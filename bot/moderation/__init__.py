@@ -1,1 +1,4 @@
-"""Keeping the knowledge current: live reload and rollback, the feedback store, suggestions."""
+"""Moderators' tools: the feedback store, suggestions from unanswered questions, explanations.
+
+(Live reload and rollback are the engine's lifecycle: bot/engine/lifecycle.py.)
+"""

@@ -1,4 +1,4 @@
-"""JSON-ready dictionaries for the CLI's --json contract (see README, "The CLI")."""
+"""JSON-ready dictionaries for the CLI's --json contract (see README, "The command line")."""
 
 from __future__ import annotations
 
