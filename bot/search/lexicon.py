@@ -101,11 +101,11 @@ class Lexicon:
         """Return the lexicon less one row: how the ablation measures what a row is worth."""
         if isinstance(row, PhraseRule):
             phrases = {
-                section: tuple(rule for rule in rules if rule is not row)
+                section: tuple(rule for rule in rules if rule != row)
                 for section, rules in self.phrases.items()
             }
             return Lexicon(self.words, self.shorthand, phrases, self.rows, self.slots)
-        rows = tuple(r for r in self.rows if r is not row)
+        rows = tuple(r for r in self.rows if r != row)
         if row.list == "shorthand":
             shorthand = {k: v for k, v in self.shorthand.items() if k != row.entry}
             return Lexicon(self.words, shorthand, self.phrases, rows, self.slots)
@@ -151,7 +151,8 @@ def _read_rows(path: Path, name: str, *, arrow: bool = False) -> list[Row]:
         entry, bar, example = (part.strip() for part in line.partition(" | "))
         where = f"{path.name}:{number}"
         if not bar or not example:
-            raise LexiconError(f"{where}: expected 'word | example question', got {raw!r}")
+            shape = "word -> meaning | example" if arrow else "word | example question"
+            raise LexiconError(f"{where}: expected '{shape}', got {raw!r}")
         target = ""
         if arrow:
             entry, sep, target = (part.strip() for part in entry.partition(" -> "))

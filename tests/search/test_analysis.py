@@ -29,7 +29,6 @@ def analyzer(engine: Engine) -> Analyzer:
         ("**bold** _question_ `code`", "bold question code"),
         ("ＴＨＡＡＤ", "thaad"),
         ("so what’s the deal with the gas pipeline", "what about the gas pipeline"),
-        ("whats up with the fund", "what about the fund"),
         ("hi", ""),
         ("   ", ""),
         ("whyyy is china soooo mad lmaooo", "why is china so mad lmao"),

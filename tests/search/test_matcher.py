@@ -157,9 +157,9 @@ def test_chat_about_the_bot_or_the_asker_is_not_answered() -> None:
 def test_a_short_question_about_what_no_entry_says_is_not_answered() -> None:
     matcher = Matcher([make_entry("hammond", "Who is Andrew Hammond?", "andrew hammond")])
     assert matcher.ask("who is andrew hammond").matched
-    result = matcher.ask("how old is andrew hammond")
+    result = matcher.ask("when did andrew hammond die")
     assert not result.matched
-    assert result.evidence is not None and result.evidence.unmet_aspects == ("old",)
+    assert result.evidence is not None and result.evidence.unmet_aspects == ("die",)
     assert result.suggestions[0].id == "hammond"
 
 
