@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.engine import Engine, check_regressions, load_engine
+from bot.engine.checks import vocabulary_problems
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
@@ -132,9 +133,15 @@ def validate(directory: Path) -> int:
         print(f"{len(error.problems)} problem(s) in {directory}:\n{_listing(error)}")
         return EXIT_PROBLEMS
     failures = check_regressions(engine)
+    conflicts = vocabulary_problems(engine)
+    if conflicts:
+        print(f"{len(conflicts)} word(s) in {directory} that can never take effect:")
+        print("\n".join(f"  {problem}" for problem in conflicts))
     if failures:
         print(f"{len(failures)} regression question(s) fail in {directory}:")
         print("\n".join(f"  {problem}" for problem in failures))
+        return EXIT_PROBLEMS
+    if conflicts:
         return EXIT_PROBLEMS
     knowledge = engine.knowledge
     print(

@@ -40,6 +40,11 @@ class Engine:
         return self._matcher.analyzer
 
     @property
+    def index_terms(self) -> frozenset[str]:
+        """Every term some entry's phrasings or body use (for checks of the vocabulary)."""
+        return frozenset(self._matcher.index.postings)
+
+    @property
     def version(self) -> str:
         """Short content hash of the knowledge base, shown in answer footers."""
         return self.knowledge.version

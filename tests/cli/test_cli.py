@@ -140,6 +140,30 @@ def test_validate_runs_regression_questions(
     )
 
 
+def test_validate_reports_words_that_can_never_take_effect(
+    knowledge_dir: KnowledgeDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    synonyms = "synonyms:\n  border: [frontier, against]\n  pizza: [pie]\n"
+    phrases = "phrases:\n  - say: the maritime border\n    for: [the sea line]\n"
+    directory = knowledge_dir(**{"synonyms.yaml": synonyms, "phrases.yaml": phrases})
+    assert main(["validate", str(directory)]) == 1
+    out = capsys.readouterr().out
+    # A synonym the matcher drops as filler, a synonym group and a rewrite that lead nowhere.
+    assert "knowledge/synonyms.yaml:2: synonyms.border: 'against' is filler" in out
+    assert "frontier" not in out
+    assert "knowledge/synonyms.yaml:3: synonyms.pizza: no entry uses 'pizza'" in out
+    assert "knowledge/phrases.yaml:2: no entry uses 'maritim' of 'the maritime border'" in out
+
+
+def test_explain_prints_the_rules_that_kept_a_question_unanswered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "how old is xi jinping"]) == 0
+    out = capsys.readouterr().out
+    assert "Rules that kept it from answering:" in out
+    assert "coverage:" in out
+
+
 def test_broken_knowledge_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     done = run_cli("ask", "hi", "--knowledge", str(tmp_path / "missing"))
     assert done.returncode == 2

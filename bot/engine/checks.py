@@ -1,0 +1,97 @@
+"""Checks of a knowledge base against the lexicon: words that can never do what they say.
+
+Each is a silent collision the loader cannot see, since it needs the matcher's reading: a
+synonym that is filler (dropped before synonyms apply), a word that is shorthand (read as
+something else first), a rewrite or synonym whose words no entry uses. `python -m bot validate`
+reports them with the loader's problems; a live reload does not wait for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine.core import Engine
+from bot.knowledge.loader import PHRASES_FILE, SYNONYMS_FILE
+from bot.knowledge.model import Problem
+from bot.search.lexicon import lexicon_dir
+from bot.text.normalize import normalize
+
+
+def vocabulary_problems(engine: Engine) -> list[Problem]:
+    """Return every synonym, rewrite and lexicon word that cannot take effect."""
+    knowledge, analyzer = engine.knowledge, engine.analyzer
+    lexicon = analyzer.lexicon
+    known = engine.index_terms
+    problems: list[Problem] = []
+    synonyms_file = knowledge.directory / SYNONYMS_FILE
+    lines = _key_lines(synonyms_file)
+    for word, variants in knowledge.synonyms.items():
+        file, line = _shown(synonyms_file, knowledge.directory), lines.get(word)
+        field = f"synonyms.{word}"
+        for variant in map(normalize, variants):
+            if variant in analyzer.filler:
+                problems.append(
+                    Problem(
+                        file,
+                        f"'{variant}' is filler (bot/search/lexicon/filler.txt): matching "
+                        "drops it before synonyms apply; remove it from one of the two",
+                        line,
+                        field=field,
+                    )
+                )
+            elif variant in lexicon.shorthand:
+                problems.append(
+                    Problem(
+                        file,
+                        f"'{variant}' is shorthand for '{lexicon.shorthand[variant]}' "
+                        "(bot/search/lexicon/shorthand.txt), read first; this never applies",
+                        line,
+                        field=field,
+                    )
+                )
+        missing = [t for t in analyzer.terms(normalize(word)) if t not in known]
+        if missing or not analyzer.terms(normalize(word)):
+            problems.append(
+                Problem(
+                    file,
+                    f"no entry uses '{word}' in any form (or it is filler): "
+                    "its synonyms lead nowhere",
+                    line,
+                    field=field,
+                )
+            )
+    for rewrite in knowledge.rewrites:
+        missing = [t for t in analyzer.terms(rewrite.say) if t not in known]
+        if missing:
+            problems.append(
+                Problem(
+                    _shown(knowledge.directory / PHRASES_FILE, knowledge.directory),
+                    f"no entry uses {', '.join(repr(t) for t in missing)} of '{rewrite.say}': "
+                    "the rewrite leads nowhere",
+                    rewrite.line,
+                )
+            )
+    for word in sorted(lexicon["filler"] & lexicon.shorthand.keys()):
+        problems.append(
+            Problem(
+                str(lexicon_dir() / "filler.txt"),
+                f"'{word}' is also shorthand (shorthand.txt), which is read first; keep one",
+            )
+        )
+    return problems
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Return the line of each synonym group's key, for messages (0 when not found)."""
+    if not path.exists():
+        return {}
+    found: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if line.startswith("  ") and not line.startswith("   ") and ":" in stripped:
+            found.setdefault(stripped.split(":", 1)[0].strip().strip("\"'"), number)
+    return found
+
+
+def _shown(path: Path, directory: Path) -> str:
+    return f"{directory.name}/{path.relative_to(directory)}"
