@@ -1,6 +1,6 @@
 """Measure answer accuracy on the evaluation questions; prints correct / wrong / abstained rates.
 
-Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev12]
+Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev13]
        [--show wrong|abstained|all] [--knowledge DIR] [--strict] [--config FILE]
 
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
@@ -40,6 +40,7 @@ SETS = {
     "dev10": EVAL_DIR / "dev10.yaml",
     "dev11": EVAL_DIR / "dev11.yaml",
     "dev12": EVAL_DIR / "dev12.yaml",
+    "dev13": EVAL_DIR / "dev13.yaml",
 }
 
 

@@ -39,6 +39,7 @@ MEASURED = {
     "dev10": (85, 2, 1),  # of 96, 35
     "dev11": (90, 0, 1),  # of 114, 39
     "dev12": (85, 3, 1),  # of 110, 30
+    "dev13": (84, 2, 5),  # of 114, 34: measured once unseen at the end of issue 9
 }
 MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what it did
     "questions": (100, 40),
@@ -54,6 +55,7 @@ MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what 
     "dev10": (90, 30),
     "dev11": (110, 35),
     "dev12": (105, 30),
+    "dev13": (110, 30),
 }
 
 
