@@ -13,25 +13,15 @@ def analyzer(engine: Engine) -> Analyzer:
     return engine.analyzer
 
 
+# Text normalisation alone (case, markup, Unicode) is tests/text/test_normalize.py's.
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
         ("<@1234567890> what’s THAAD??", "what thaad"),
         ("<@!1234567890> hey bot, who wrote this?", "who wrote this"),
         ("yo citebot why does china hate thaad", "why does china hate thaad"),
-        ("How long is the 3,645km border?", "how long is the 3645 km border"),
-        ("the $400 billion gas deal", "the $400 billion gas deal"),
-        ("Russia was suspended from the G8", "russia was suspended from the g8"),
-        ("China’s priority", "china priority"),
-        ("“strategic patience”", "strategic patience"),
-        ("wh\u200bat is\u00a0THAAD", "what is thaad"),
-        ("@everyone who wrote this", "everyone who wrote this"),
-        ("**bold** _question_ `code`", "bold question code"),
-        ("ＴＨＡＡＤ", "thaad"),
         ("so what’s the deal with the gas pipeline", "what about the gas pipeline"),
         ("hi", ""),
-        ("   ", ""),
-        ("whyyy is china soooo mad lmaooo", "why is china so mad lmao"),
         ("what do the two countries trade", "what do china and russia trade"),
         ("do these two nations get along", "do china and russia get along"),
         ("quick one - who wrote it", "who wrote it"),
