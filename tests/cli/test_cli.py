@@ -190,6 +190,29 @@ def test_run_without_token_and_terminal_fails_fast() -> None:
     assert "DISCORD_TOKEN is not set" in done.stderr
 
 
+def test_run_loads_the_knowledge_once_and_hands_the_bot_its_manager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.discord_app.runner as runner
+    import bot.engine.core as core
+    import bot.engine.lifecycle as lifecycle
+
+    loads: list[Path] = []
+    real_load = lifecycle.load_knowledge
+    for module in (core, lifecycle):  # every way the CLI could load a knowledge directory
+        monkeypatch.setattr(
+            module, "load_knowledge", lambda path: loads.append(path) or real_load(path)
+        )
+    served = []
+    monkeypatch.setattr(runner, "run_bot", lambda settings, manager: served.append(manager) or 0)
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+
+    assert main(["run"]) == 0
+    assert len(loads) == 1
+    assert served[0].engine.knowledge.entries  # the manager serves what was loaded
+
+
 def test_chat_answers_quotes_and_picks_suggestions(engine: Engine) -> None:
     out = io.StringIO()
     chat(engine, io.StringIO("who wrote this\n/quote thad\n/quit\n"), out)
