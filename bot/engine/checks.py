@@ -8,10 +8,8 @@ reports them with the loader's problems; a live reload does not wait for them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.engine.core import Engine
-from bot.knowledge.loader import PHRASES_FILE, SYNONYMS_FILE
+from bot.knowledge.loader import PHRASES_FILE, SYNONYMS_FILE, display_path
 from bot.knowledge.model import Problem
 from bot.search.lexicon import lexicon_dir
 from bot.text.normalize import normalize
@@ -23,10 +21,9 @@ def vocabulary_problems(engine: Engine) -> list[Problem]:
     lexicon = analyzer.lexicon
     known = engine.index_terms
     problems: list[Problem] = []
-    synonyms_file = knowledge.directory / SYNONYMS_FILE
-    lines = _key_lines(synonyms_file)
+    file = display_path(knowledge.directory / SYNONYMS_FILE, knowledge.directory)
     for word, variants in knowledge.synonyms.items():
-        file, line = _shown(synonyms_file, knowledge.directory), lines.get(word)
+        line = knowledge.synonym_lines.get(word)
         field = f"synonyms.{word}"
         for variant in map(normalize, variants):
             if variant in analyzer.filler:
@@ -65,7 +62,7 @@ def vocabulary_problems(engine: Engine) -> list[Problem]:
         if missing:
             problems.append(
                 Problem(
-                    _shown(knowledge.directory / PHRASES_FILE, knowledge.directory),
+                    display_path(knowledge.directory / PHRASES_FILE, knowledge.directory),
                     f"no entry uses {', '.join(repr(t) for t in missing)} of '{rewrite.say}': "
                     "the rewrite leads nowhere",
                     rewrite.line,
@@ -79,19 +76,3 @@ def vocabulary_problems(engine: Engine) -> list[Problem]:
             )
         )
     return problems
-
-
-def _key_lines(path: Path) -> dict[str, int]:
-    """Return the line of each synonym group's key, for messages (0 when not found)."""
-    if not path.exists():
-        return {}
-    found: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if line.startswith("  ") and not line.startswith("   ") and ":" in stripped:
-            found.setdefault(stripped.split(":", 1)[0].strip().strip("\"'"), number)
-    return found
-
-
-def _shown(path: Path, directory: Path) -> str:
-    return f"{directory.name}/{path.relative_to(directory)}"

@@ -106,7 +106,7 @@ class _Collector:
         self.problems.append(Problem(self.file, message, line, entry_id, field))
 
 
-def _display_path(path: Path, directory: Path) -> str:
+def display_path(path: Path, directory: Path) -> str:
     """Show a path as the moderator knows it: relative to the knowledge dir's parent."""
     try:
         return str(path.relative_to(directory.parent))
@@ -118,7 +118,7 @@ def _read_mapping(
     path: Path, directory: Path, problems: list[Problem], hasher: hashlib._Hash
 ) -> tuple[yaml.MappingNode | None, _Collector]:
     """Read one YAML file whose top level must be a mapping; record problems."""
-    out = _Collector(_display_path(path, directory))
+    out = _Collector(display_path(path, directory))
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -244,7 +244,7 @@ def _load_sources(
     if not paths:
         problems.append(
             Problem(
-                _display_path(source_dir, directory),
+                display_path(source_dir, directory),
                 "has no source metadata files (*.yaml); add one per article",
             )
         )
@@ -300,7 +300,7 @@ def _load_sources(
             section=meta["section"] or "",
             url=meta["url"] or "",
             date=meta["date"] or "",
-            file=_display_path(text_path, directory),
+            file=display_path(text_path, directory),
         )
         sources[source_id] = (source, FoldedText.of(text))
     return sources
@@ -437,7 +437,7 @@ def _load_qa(
     qa_dir = directory / QA_DIR
     paths = _yaml_files(qa_dir)
     if not paths:
-        problems.append(Problem(_display_path(qa_dir, directory), "has no Q&A files (*.yaml)"))
+        problems.append(Problem(display_path(qa_dir, directory), "has no Q&A files (*.yaml)"))
     seen_ids: dict[str, Entry] = {}
     seen_phrases: dict[str, _Phrase] = {}
     for path in paths:
@@ -553,16 +553,20 @@ def _load_regressions(
 
 def _load_synonyms(
     directory: Path, problems: list[Problem], hasher: hashlib._Hash
-) -> dict[str, tuple[str, ...]]:
-    """Load the moderators' synonym groups (article word -> words members use), if present."""
+) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """Load the moderators' synonym groups (article word -> words members use), if present.
+
+    Returns the groups and the line of each group's key.
+    """
     path = directory / SYNONYMS_FILE
     if not path.exists():
-        return {}
+        return {}, {}
     node, out = _read_mapping(path, directory, problems, hasher)
     if node is None:
-        return {}
+        return {}, {}
     groups_node = _fields(node, SYNONYM_FILE_FIELDS, out).get("synonyms")
     groups: dict[str, tuple[str, ...]] = {}
+    lines: dict[str, int] = {}
     owner: dict[str, tuple[str, str]] = {}  # reading -> (group, first variant)
     if groups_node is not None and not isinstance(groups_node, yaml.MappingNode):
         out.add(
@@ -616,8 +620,9 @@ def _load_synonyms(
                 elif first is None:
                     owner[reading] = (word, variant)
             groups[word] = tuple(variant for variant, _ in variants)
+            lines[word] = line_of(key_node)
     problems.extend(out.problems)
-    return groups
+    return groups, lines
 
 
 def _load_phrases(
@@ -678,7 +683,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
     sources = _load_sources(directory, problems, hasher)
     entries = _load_qa(directory, sources, problems, hasher)
     regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher)
-    synonyms = _load_synonyms(directory, problems, hasher)
+    synonyms, synonym_lines = _load_synonyms(directory, problems, hasher)
     rewrites = _load_phrases(directory, problems, hasher)
     if problems:
         raise KnowledgeError(problems)
@@ -694,6 +699,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
         regressions=tuple(regressions),
         topics={name: tuple(group) for name, group in topics.items()},
         synonyms=synonyms,
+        synonym_lines=synonym_lines,
         rewrites=rewrites,
     )
     log.info(

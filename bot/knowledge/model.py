@@ -142,6 +142,7 @@ class KnowledgeBase:
     regressions: tuple[RegressionCase, ...] = ()
     topics: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word -> variants
+    synonym_lines: Mapping[str, int] = field(default_factory=dict)  # word -> line of its key
     rewrites: tuple[Rewrite, ...] = ()  # phrases.yaml, in file order
 
     def entry(self, entry_id: str) -> Entry | None:
