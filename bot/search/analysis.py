@@ -18,9 +18,7 @@ the phrasing it repeats always meet.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
-from typing import ClassVar
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -43,9 +41,6 @@ _WORD = re.compile(r"\w+")
 
 class Analyzer:
     """Reads questions and phrasings with one lexicon and one knowledge base's own words."""
-
-    # Every analyzer alive, so benchmarks can forget what each prepared (weak: no leak).
-    live: ClassVar[weakref.WeakSet[Analyzer]] = weakref.WeakSet()
 
     def __init__(
         self,
@@ -97,7 +92,6 @@ class Analyzer:
         # A plain dict, not functools.lru_cache over a bound method: that would make the analyzer
         # a reference cycle, left for the cyclic collector instead of freed with its engine.
         self._prepared: dict[str, str] = {}
-        Analyzer.live.add(self)
 
     @classmethod
     def for_knowledge(cls, knowledge: KnowledgeBase, lexicon: Lexicon | None = None) -> Analyzer:
