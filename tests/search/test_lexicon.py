@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.search.analysis import Analyzer
-from bot.search.lexicon import LexiconError, PhraseRule, Row, default_lexicon, read_lexicon
+from bot.search.lexicon import (
+    WORD_LISTS,
+    LexiconError,
+    PhraseRule,
+    Row,
+    default_lexicon,
+    read_lexicon,
+)
 from bot.text.normalize import normalize
 
 LEXICON = default_lexicon()
@@ -100,8 +108,9 @@ def test_a_phrase_rule_changes_how_its_example_is_read(rule: PhraseRule) -> None
         ("requests", lambda a, text: not a.is_personal(a.prepare(text))),
     ],
 )
-def test_phrase_rules_do_what_their_section_says(section: str, check: object) -> None:
-    assert callable(check)
+def test_phrase_rules_do_what_their_section_says(
+    section: str, check: Callable[[Analyzer, str], bool]
+) -> None:
     for rule in LEXICON.phrases[section]:
         assert check(WITH_ALL, rule.example), rule.name
 
@@ -122,9 +131,7 @@ def test_no_word_is_in_two_lists_that_contradict_each_other() -> None:
 def test_a_malformed_row_is_reported_with_file_and_line(
     tmp_path: Path, text: str, error: str
 ) -> None:
-    for name in ("filler", "aspects", "saying", "document", "personal", "typo_prone"):
-        (tmp_path / f"{name}.txt").write_text("", encoding="utf-8")
-    for name in ("refers_back", "not_names"):
+    for name in WORD_LISTS:
         (tmp_path / f"{name}.txt").write_text("", encoding="utf-8")
     (tmp_path / "phrases.yaml").write_text("{}\n", encoding="utf-8")
     (tmp_path / "shorthand.txt").write_text(f"# header\n{text}\n", encoding="utf-8")
