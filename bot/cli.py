@@ -16,7 +16,7 @@ from bot.engine.checks import vocabulary_problems
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
-from bot.search.config import MatchConfig, match_config
+from bot.search.config import MatchConfig
 from bot.settings import NO_TOKEN, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args.directory or directory)
     if args.command == "suggest":
         return suggest(settings, directory, since_days=args.since, limit=args.limit)
-    config = match_config(settings.threshold_overrides)
+    config = MatchConfig().with_thresholds(**settings.threshold_overrides)
     if args.command == "run":
         return run(settings, directory, config)
     try:

@@ -19,7 +19,7 @@ from bot.discord_app.sync import sync_commands
 from bot.discord_app.votes import VoteButton
 from bot.engine.lifecycle import KnowledgeManager
 from bot.knowledge.model import KnowledgeError
-from bot.search.config import match_config
+from bot.search.config import MatchConfig
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class CiteBot(commands.Bot):
                 KnowledgeManager.start,
                 directory,
                 data_dir,
-                config=match_config(self.settings.threshold_overrides),
+                config=MatchConfig().with_thresholds(**self.settings.threshold_overrides),
             )
         except KnowledgeError as error:
             log.warning(

@@ -7,7 +7,6 @@ writes a config file (``--out``), ``tests/eval/evaluate.py --config`` reads one,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
@@ -99,11 +98,6 @@ class MatchConfig:
         return replace(self, thresholds=replace(self.thresholds, **changes))
 
 
-def match_config(overrides: Mapping[str, float]) -> MatchConfig:
-    """Return the tuned config with a deployment's thresholds (Settings.threshold_overrides)."""
-    return MatchConfig().with_thresholds(**overrides)
-
-
 def write_config(config: MatchConfig, path: Path) -> None:
     """Write a config as YAML (what tune --out produces)."""
     data = asdict(config)
@@ -111,7 +105,10 @@ def write_config(config: MatchConfig, path: Path) -> None:
 
 
 def read_config(path: Path) -> MatchConfig:
-    """Read a config written by write_config; unknown or missing fields are an error/default."""
+    """Read a config written by write_config; raise ValueError naming what is wrong.
+
+    A missing field keeps its tuned default; an unknown one is an error, not ignored.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of config fields")
@@ -121,5 +118,13 @@ def read_config(path: Path) -> MatchConfig:
         raise ValueError(f"{path}: unknown config fields: {', '.join(unknown)}")
     for name in ("thresholds", "strict"):
         if name in data:
-            data[name] = Thresholds(**data[name])
+            given = data[name] if isinstance(data[name], dict) else {}
+            missing = {f.name for f in fields(Thresholds)} - set(given)
+            extra = set(given) - {f.name for f in fields(Thresholds)}
+            if missing or extra or not isinstance(data[name], dict):
+                raise ValueError(
+                    f"{path}: {name} must name every threshold once: "
+                    f"missing {sorted(missing)}, unknown {sorted(extra)}"
+                )
+            data[name] = Thresholds(**given)
     return MatchConfig(**data)

@@ -134,7 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         "--config", type=Path, help="a matcher config file (as tune --out writes) to measure"
     )
     args = parser.parse_args(argv)
-    engine = load_engine(args.knowledge, read_config(args.config) if args.config else None)
+    try:
+        config = read_config(args.config) if args.config else None
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
+    engine = load_engine(args.knowledge, config)
     for name in args.set or list(SETS):
         report = evaluate(engine, SETS[name], strict=args.strict)
         print(format_report(name, report))
