@@ -154,8 +154,7 @@ class Analyzer:
         for token in prepared.split():
             for word in self.shorthand.get(token, token).split():
                 if word not in self.filler:
-                    stemmed = stem(word)
-                    found.append((word, self.synonyms.get(stemmed, stemmed)))
+                    found.append((word, self.term(word)))
         return found
 
     def terms(self, prepared: str) -> list[str]:

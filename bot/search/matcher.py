@@ -13,7 +13,7 @@ Every number comes from one MatchConfig (config.py); every word list from the le
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.knowledge.model import Entry, KnowledgeBase
@@ -38,10 +38,9 @@ class Matcher:
         config: MatchConfig | None = None,
         *,
         analyzer: Analyzer | None = None,
-        synonyms: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.config = config = config or MatchConfig()
-        self.analyzer = analyzer or Analyzer(synonyms=synonyms)
+        self.analyzer = analyzer or Analyzer()
         self.index = EntryIndex(entries, self.analyzer, config)
 
     @classmethod
