@@ -18,6 +18,7 @@ import yaml
 from rapidfuzz import process
 
 from bot.knowledge.model import (
+    ANSWER_KINDS,
     CitedQuote,
     Entry,
     KnowledgeBase,
@@ -81,6 +82,7 @@ ENTRY_FIELDS = {
     "alternates": False,
     "keywords": False,
     "source": False,
+    "answers": False,
 }
 REGRESSION_FILE_FIELDS = {"cases": True}
 SYNONYM_FILE_FIELDS = {"synonyms": True}
@@ -355,6 +357,7 @@ def _load_entry(
         values.get("keywords"), out, "keywords", label, max_chars=MAX_PHRASE_CHARS
     )
     quote_items = _text_list(values.get("quotes"), out, "quotes", label, max_chars=MAX_QUOTE_CHARS)
+    kinds = _answer_kinds(values.get("answers"), out, label)
 
     source_id = _text(values.get("source"), out, "source", label)
     if source_id is None and "source" not in values:
@@ -395,7 +398,7 @@ def _load_entry(
     if len(out.problems) > before or None in (entry_id, question, answer, source_id):
         return None
     assert entry_id and question and answer and source_id and alternates is not None
-    assert keywords is not None
+    assert keywords is not None and kinds is not None
     return Entry(
         id=entry_id,
         question=question,
@@ -407,7 +410,29 @@ def _load_entry(
         topic=topic,
         file=out.file,
         line=line_of(node),
+        answers=kinds,
     )
+
+
+def _answer_kinds(node: yaml.Node | None, out: _Collector, label: str) -> tuple[str, ...] | None:
+    """Read an entry's optional ``answers:`` list of kinds; None after recording a problem."""
+    items = _text_list(node, out, "answers", label)
+    if items is None:
+        return None
+    kinds = []
+    for number, (kind, line) in enumerate(items, start=1):
+        if kind not in ANSWER_KINDS:
+            guess = process.extractOne(kind, ANSWER_KINDS, score_cutoff=60)
+            hint = f"; did you mean {guess[0]!r}?" if guess else ""
+            out.add(
+                f"unknown kind {kind!r}{hint} (known: {', '.join(ANSWER_KINDS)})",
+                line,
+                label,
+                f"answers[{number}]",
+            )
+            return None
+        kinds.append(kind)
+    return tuple(dict.fromkeys(kinds))
 
 
 def _cite(text: str, source: Source, folded: FoldedText) -> CitedQuote | str:

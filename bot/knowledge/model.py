@@ -7,6 +7,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+# What an entry may answer, in its optional ``answers:`` field (see docs/moderators.md); matching
+# reads each from bot/search/lexicon/kinds.yaml, which defines exactly these.
+ANSWER_KINDS = (
+    "money",
+    "percent",
+    "duration",
+    "date",
+    "time",
+    "number",
+    "person",
+    "place",
+    "reason",
+    "opinion",
+    "list",
+    "definition",
+    "yesno",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -98,6 +116,7 @@ class Entry:
     topic: str = ""
     file: str = ""
     line: int = 0
+    answers: tuple[str, ...] = ()  # kinds moderators say it answers (ANSWER_KINDS); () infers
 
     @property
     def phrasings(self) -> tuple[str, ...]:

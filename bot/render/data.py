@@ -9,16 +9,18 @@ from bot.search.results import AskResult, QuoteHit
 
 def ask_payload(result: AskResult) -> dict[str, Any]:
     """Return the documented JSON object for one question."""
-    entry = result.entry
+    entry = result.shown
     return {
         "question": result.question,
+        "outcome": result.outcome.value,
         "matched": result.matched,
         "entry_id": entry.id if entry is not None else None,
         "score": round(result.score, 1),
         "answer": entry.answer if entry is not None else None,
+        "not_said": result.not_said or None,
         "quotes": [
             {"text": quote.text, "source": quote.source_id, "paragraph": quote.paragraph}
-            for quote in result.quotes
+            for quote in (entry.quotes if entry is not None else ())
         ],
         "suggestions": [
             {"entry_id": suggestion.id, "question": suggestion.question}

@@ -9,7 +9,8 @@ the authors' names) and answers, for one text:
   questions about the article said as the knowledge base says them);
 - ``words``/``terms``: its topic words, shorthand read, filler dropped, stemmed, synonyms applied;
 - the signals the policy stage weighs: whether it asks for help, talks about the asker, asks an
-  aspect (age, what someone said), and which sentence it finally asks.
+  aspect (age, what someone said), what kind of thing it asks for (a time, a number, a person:
+  kinds.py), and which sentence it finally asks.
 
 Every phrasing of every entry goes through the same ``prepare`` and ``terms``, so a question and
 the phrasing it repeats always meet.
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge.model import KnowledgeBase, Rewrite
+from bot.search.kinds import Kind, Kinds, default_kinds
 from bot.search.lexicon import Lexicon, default_lexicon
 from bot.text.normalize import normalize
 from bot.text.patterns import Pattern, compile_pattern
@@ -49,8 +51,10 @@ class Analyzer:
         synonyms: Mapping[str, Iterable[str]] | None = None,
         rewrites: Sequence[Rewrite] = (),
         authors: Iterable[str] = (),
+        kinds: Kinds | None = None,
     ) -> None:
         self.lexicon = lexicon = lexicon or default_lexicon()
+        self.kinds = kinds or default_kinds()
         surnames = tuple(dict.fromkeys(n.split()[-1] for n in map(normalize, authors) if n))
         slots = {**lexicon.slots, "author": surnames}
         self.filler = lexicon["filler"]
@@ -204,6 +208,17 @@ class Analyzer:
         if not self.document.isdisjoint(words):
             asked = [word for word in asked if word not in self.saying]
         return asked
+
+    def asked_kind(self, typed: str) -> Kind | None:
+        """Return what a question asks for (a time, a number, a person...), from its text as typed.
+
+        A question of several sentences asks in its last one with a question word.
+        """
+        for sentence in reversed(_SENTENCE_END.split(typed)):
+            kind = self.kinds.asked(sentence)
+            if kind is not None:
+                return kind
+        return None
 
     def aspects_in(self, texts: Iterable[str]) -> frozenset[str]:
         """Return the aspect words that prepared texts use, as typed."""

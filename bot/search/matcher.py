@@ -20,7 +20,8 @@ from bot.knowledge.model import Entry, KnowledgeBase
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
 from bot.search.features import measure
-from bot.search.policy import Evidence, Scored, decide, prefer_entries_with_aspects, unmet_aspects
+from bot.search.kinds import Kind
+from bot.search.policy import Evidence, Scored, decide, prefer_entries_that_fit, unmet_aspects
 from bot.search.results import AskResult, Candidate, Outcome
 from bot.search.retrieval import EntryIndex, IndexedEntry, TermMatch
 
@@ -83,10 +84,19 @@ class Matcher:
         # before it is no "what did he say", nor chat about the asker.
         asked = last or prepared
         long_question = len(matches) >= config.long_question_terms
+        kind = analyzer.asked_kind(last_typed or typed)
+        kinds = analyzer.kinds
+
+        def lacks_kind(item: IndexedEntry) -> Kind | None:
+            return None if kinds.answers(item.answers, kind, typed) else kind
+
+        def fits(item: IndexedEntry) -> bool:
+            return not lacks_kind(item) and not unmet_aspects(analyzer, asked, item)
+
         unmet = unmet_aspects(analyzer, asked, scored[0].item)
         rivals = len(scored)
-        if unmet and not long_question:
-            scored, rivals = prefer_entries_with_aspects(analyzer, asked, scored, config)
+        if (unmet and not long_question) or lacks_kind(scored[0].item):
+            scored, rivals = prefer_entries_that_fit(scored, fits, config)
             unmet = unmet_aspects(analyzer, asked, scored[0].item)
         lone_word = len(matches) == 1 and not _has_keyword(scored[0].item, matches[0])
         evidence = Evidence.of(
@@ -97,8 +107,17 @@ class Matcher:
             analyzer.is_personal(asked),
             lone_word,
             rivals=rivals,
+            unmet_kind=lacks_kind(scored[0].item),
         )
-        return decide(question, prepared, scored, evidence, thresholds, config.max_candidates)
+        return decide(
+            question,
+            prepared,
+            scored,
+            evidence,
+            thresholds,
+            config.max_candidates,
+            kinds.not_said,
+        )
 
     def _stands_alone(self, typed: str, sentence: str, question: str) -> bool:
         """True when a short question's last sentence can be answered without the story before it.

@@ -1,8 +1,9 @@
-"""Policy: answer, suggest or abstain, by thresholds and a few named veto rules.
+"""Policy: answer, say it is not in the article, suggest or abstain, by thresholds and rules.
 
 The last stage of matching. ``Evidence`` gathers what the decision rests on; each ``Rule`` checks
 one thing and says in one line why it exists; ``decide`` answers only when no answer rule
-objects. `/kb why` and `python -m bot explain` print the rules that objected.
+objects, and says "the article doesn't say" when only the rules about what was asked object.
+`/kb why` and `python -m bot explain` print the rules that objected.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
+from bot.search.kinds import Kind
 from bot.search.results import AskResult, Candidate, Outcome
 from bot.search.retrieval import IndexedEntry
 
@@ -38,6 +40,7 @@ class Evidence:
     unmet_aspects: tuple[str, ...] = ()  # aspect words asked that the best entry does not know
     personal: bool = False  # talks to the bot or about the asker ("what's your name")
     lone_word: bool = False  # one topic word, which no phrasing of the entry has on its own
+    unmet_kind: Kind | None = None  # the kind asked (a time, a number) the entry does not give
 
     @classmethod
     def of(
@@ -49,6 +52,7 @@ class Evidence:
         personal: bool = False,
         lone_word: bool = False,
         rivals: int | None = None,
+        unmet_kind: Kind | None = None,
     ) -> Evidence:
         """Gather the evidence from ranked candidates (best first).
 
@@ -73,6 +77,7 @@ class Evidence:
             unmet_aspects,
             personal,
             lone_word,
+            unmet_kind,
         )
 
     def vetoes(self, thresholds: Thresholds) -> list[tuple[Rule, str]]:
@@ -86,6 +91,11 @@ class Evidence:
     def answers(self, thresholds: Thresholds) -> bool:
         """True when the best entry is good enough, far enough ahead, and covers the question."""
         return not self.shortfalls(thresholds)
+
+    def not_said(self, thresholds: Thresholds) -> bool:
+        """True when only "not said" rules object: the topic is found, the thing asked is not."""
+        vetoes = self.vetoes(thresholds)
+        return bool(vetoes) and all(rule.name in NOT_SAID_RULES for rule, _ in vetoes)
 
     def suggest_shortfalls(self, thresholds: Thresholds) -> list[str]:
         """Name each suggestion threshold the evidence misses; [] if it may suggest."""
@@ -160,6 +170,13 @@ ANSWER_RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "asked-kind",
+        "a question asking for a kind of thing (a time, a number) needs an entry that gives it",
+        lambda e, t: (
+            f"asks for {e.unmet_kind.name}, which the entry does not give" if e.unmet_kind else ""
+        ),
+    ),
+    Rule(
         "personal",
         "a short question about the asker or the bot, beyond asking politely, is chat",
         lambda e, t: _short(e, "talks to the bot or about the asker", e.personal),
@@ -170,6 +187,9 @@ ANSWER_RULES: tuple[Rule, ...] = (
         lambda e, t: _short(e, "its one topic word is no keyword of the entry", e.lone_word),
     ),
 )
+# When only these object, the entry is about what was asked but does not say it: the reply says
+# the article does not say that, and shows what it does say.
+NOT_SAID_RULES = frozenset({"asked-kind", "unmet-aspect"})
 SUGGEST_RULES: tuple[Rule, ...] = (
     Rule(
         "suggest-score",
@@ -207,11 +227,12 @@ def unmet_aspects(analyzer: Analyzer, prepared: str, item: IndexedEntry) -> tupl
     )
 
 
-def prefer_entries_with_aspects(
-    analyzer: Analyzer, prepared: str, scored: list[Scored], config: MatchConfig
+def prefer_entries_that_fit(
+    scored: list[Scored], fits: Callable[[IndexedEntry], bool], config: MatchConfig
 ) -> tuple[list[Scored], int]:
-    """Put first the entries that use the aspect words the best one lacks, if close behind.
+    """Put first the entries that give what was asked, when the best one does not, if close behind.
 
+    ``fits`` says whether an entry uses the question's aspect words and gives the kind asked.
     "gatilov said what" ranks Gatilov's biography first, but the entry with what he said is a
     few points behind. Returns the new order and how many leading entries can answer: the
     others stay on as suggestions, but are no rivals.
@@ -220,8 +241,7 @@ def prefer_entries_with_aspects(
     having = [
         s
         for s in scored[1:]
-        if top - s.candidate.score <= config.aspect_rerank_range
-        and not unmet_aspects(analyzer, prepared, s.item)
+        if top - s.candidate.score <= config.aspect_rerank_range and fits(s.item)
     ]
     if not having:
         return scored, len(scored)
@@ -235,13 +255,30 @@ def decide(
     evidence: Evidence,
     thresholds: Thresholds,
     max_candidates: int,
+    not_said: str = "The article doesn't say that.",
 ) -> AskResult:
-    """Answer, suggest or abstain, from the ranked candidates and what they show."""
+    """Answer, say it is not in the article, suggest or abstain, from the ranked candidates.
+
+    ``not_said`` is what to say when the article does not say what was asked, unless the kind
+    asked has its own sentence ("The article doesn't say when.").
+    """
     candidates = tuple(s.candidate for s in scored[:max_candidates])
     if evidence.answers(thresholds):
         outcome = Outcome.ANSWER
+    elif evidence.not_said(thresholds):
+        outcome = Outcome.NOT_IN_ARTICLE
     elif evidence.suggests(thresholds):
         outcome = Outcome.SUGGESTIONS
     else:
         outcome = Outcome.NO_MATCH
-    return AskResult(question, prepared, outcome, candidates, str(evidence), evidence)
+    if outcome is Outcome.NOT_IN_ARTICLE and evidence.unmet_kind is not None:
+        not_said = evidence.unmet_kind.not_said
+    return AskResult(
+        question,
+        prepared,
+        outcome,
+        candidates,
+        str(evidence),
+        evidence,
+        not_said if outcome is Outcome.NOT_IN_ARTICLE else "",
+    )

@@ -16,6 +16,7 @@ class Outcome(Enum):
     """How a question was resolved."""
 
     ANSWER = "answer"
+    NOT_IN_ARTICLE = "not_in_article"  # the topic is the article's, the thing asked is not in it
     SUGGESTIONS = "suggestions"
     NO_MATCH = "no_match"
 
@@ -39,6 +40,7 @@ class AskResult:
     candidates: tuple[Candidate, ...] = ()
     reason: str = ""
     evidence: Evidence | None = None  # what the decision rested on; None for early exits
+    not_said: str = ""  # NOT_IN_ARTICLE: one sentence saying what the article does not say
 
     @property
     def matched(self) -> bool:
@@ -49,6 +51,13 @@ class AskResult:
     def entry(self) -> Entry | None:
         """The answering entry, or None when the engine abstained."""
         return self.candidates[0].entry if self.matched else None
+
+    @property
+    def shown(self) -> Entry | None:
+        """The entry a reply shows: the answer, or what the article does say of the topic."""
+        if self.outcome in (Outcome.ANSWER, Outcome.NOT_IN_ARTICLE):
+            return self.candidates[0].entry
+        return None
 
     @property
     def score(self) -> float:

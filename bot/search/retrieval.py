@@ -20,6 +20,7 @@ from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig
 from bot.search.english import is_common_english
+from bot.search.kinds import NO_KINDS, Answers
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -59,6 +60,7 @@ class IndexedEntry:
     body_terms: frozenset[str]
     phrasings_with: Mapping[str, tuple[int, ...]]  # term -> positions of phrasings using it
     aspect_words: frozenset[str] = frozenset()  # aspect words its phrasings or body use, as typed
+    answers: Answers = NO_KINDS  # the kinds of thing it answers (kinds.py)
 
     def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
         """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
@@ -117,6 +119,11 @@ class EntryIndex:
                     body_terms,
                     {term: tuple(found) for term, found in phrasings_with.items()},
                     aspects or _NO_WORDS,
+                    analyzer.kinds.of_entry(
+                        entry.phrasings,
+                        " ".join((entry.answer, *(quote.text for quote in entry.quotes))),
+                        entry.answers,
+                    ),
                 )
             )
             for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process

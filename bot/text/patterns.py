@@ -5,6 +5,7 @@ A pattern is words separated by spaces, matched against normalised text word by 
     (what|whats|what is) the deal with     one of several words or phrases
     [so] what is it about                  optional: one of these, or nothing
     what does {author} say about           a slot, filled in by the caller (the author's name)
+    which [*] companies                    * is any one word ("which russian companies")
 
 Groups nest, and an alternative may be several words. Nothing else is special, so a moderator can
 read and write one without knowing regular expressions. A pattern compiles to one regular
@@ -108,6 +109,8 @@ class _Parser:
                 parts.append(f"(?:{inner})?")
             elif token.startswith("{"):
                 parts.append(self._slot(token[1:-1]))
+            elif token == "*":
+                parts.append(r"\S+ ")
             else:
                 parts.append(self._word(token))
         return "".join(parts)

@@ -16,7 +16,17 @@ from bot.engine import Engine
 from tests.conftest import KnowledgeDir
 
 PROJECT = Path(__file__).resolve().parents[2]
-ASK_KEYS = {"question", "matched", "entry_id", "score", "answer", "quotes", "suggestions"}
+ASK_KEYS = {
+    "question",
+    "outcome",
+    "matched",
+    "entry_id",
+    "score",
+    "answer",
+    "not_said",
+    "quotes",
+    "suggestions",
+}
 
 
 def run_cli(

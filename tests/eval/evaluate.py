@@ -6,7 +6,9 @@ Usage: python -m tests.eval.evaluate [--set questions|dev|dev2|...|dev13]
 An in-scope question is *correct* when the bot answers and the answer or its quotes contain one of
 the question's facts, *wrong* when it answers without one, *abstained* when it does not answer
 ("did you mean" suggestions count as abstaining). An off-topic question is *answered* when the bot
-answers it at all.
+answers it as a fact, or (for unrelated chat, kind ``far``) shows any entry at all. An *unsaid*
+question names the article's subject but asks what it does not say: it should be declined, best
+as "not in the article" with an entry about its subject (``about``), never answered as a fact.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from bot.engine import Engine, load_engine
+from bot.knowledge.model import Entry
 from bot.search.config import read_config
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -41,6 +44,8 @@ SETS = {
     "dev11": EVAL_DIR / "dev11.yaml",
     "dev12": EVAL_DIR / "dev12.yaml",
     "dev13": EVAL_DIR / "dev13.yaml",
+    "dev14": EVAL_DIR / "dev14.yaml",
+    "dev16": EVAL_DIR / "dev16.yaml",
 }
 
 
@@ -57,6 +62,7 @@ class Report:
 
     in_scope: Counter[str] = field(default_factory=Counter)
     off_topic: Counter[str] = field(default_factory=Counter)
+    unsaid: Counter[str] = field(default_factory=Counter)
     by_kind: dict[str, Counter[str]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
 
@@ -80,6 +86,16 @@ class Report:
     def off_topic_answered(self) -> float:
         return self.rate(self.off_topic, "answered")
 
+    @property
+    def unsaid_answered(self) -> float:
+        return self.rate(self.unsaid, "answered")
+
+
+def _shows(entry: Entry, facts: list[str]) -> bool:
+    """True when the entry's answer or quotes contain one of the facts."""
+    shown = _fold(" ".join((entry.answer, *(quote.text for quote in entry.quotes))))
+    return any(_fold(fact) in shown for fact in facts)
+
 
 def evaluate(engine: Engine, path: Path, *, strict: bool = False) -> Report:
     """Ask every question in an evaluation file and tally the outcomes."""
@@ -91,18 +107,35 @@ def evaluate(engine: Engine, path: Path, *, strict: bool = False) -> Report:
         if entry is None:
             outcome = "abstained"
         else:
-            shown = _fold(" ".join((entry.answer, *(quote.text for quote in entry.quotes))))
-            outcome = "correct" if any(_fold(f) in shown for f in item["fact"]) else "wrong"
+            outcome = "correct" if _shows(entry, item["fact"]) else "wrong"
         report.in_scope[outcome] += 1
         report.by_kind.setdefault(item.get("kind", "?"), Counter())[outcome] += 1
         got = f"{entry.id} ({result.score:.0f})" if entry else f"- ({result.score:.0f})"
         report.lines.append(f"{outcome:9} {item['q']!r} -> {got}; facts {item['fact']}")
     for item in data["off_topic"]:
         result = engine.ask(item["q"], strict=strict)
-        outcome = "answered" if result.matched else "declined"
+        shown = result.shown
+        # A question near the article's subjects is best told what the article does say about
+        # them; unrelated chat should be shown nothing.
+        if result.matched or (shown is not None and item.get("kind") != "near"):
+            outcome = "answered"
+        else:
+            outcome = "declined"
         report.off_topic[outcome] += 1
-        got = f"{result.entry.id} ({result.score:.0f})" if result.entry else "-"
+        got = f"{shown.id} ({result.score:.0f})" if shown else "-"
         report.lines.append(f"off-topic {outcome:8} {item['q']!r} -> {got}")
+    for item in data.get("unsaid") or ():
+        result = engine.ask(item["q"], strict=strict)
+        shown = result.shown
+        if result.matched:
+            outcome = "answered"
+        elif shown is not None:
+            outcome = "not-said" if _shows(shown, item["about"]) else "not-said-elsewhere"
+        else:
+            outcome = "declined"
+        report.unsaid[outcome] += 1
+        got = f"{shown.id} ({result.score:.0f})" if shown else f"- ({result.score:.0f})"
+        report.lines.append(f"unsaid {outcome:8} {item['q']!r} -> {got}; about {item['about']}")
     return report
 
 
@@ -116,6 +149,14 @@ def format_report(name: str, report: Report) -> str:
         f"abstained {report.abstained:4.1f}%",
         f"  off-topic  answered {report.off_topic_answered:4.1f}%",
     ]
+    if report.unsaid:
+        counts = report.unsaid
+        lines.append(
+            f"  unsaid     answered {report.unsaid_answered:4.1f}%  "
+            f"not in article {report.rate(counts, 'not-said'):4.1f}% "
+            f"(+{report.rate(counts, 'not-said-elsewhere'):.1f}% another entry)  "
+            f"declined {report.rate(counts, 'declined'):4.1f}%  (n={sum(counts.values())})"
+        )
     for kind, counts in sorted(report.by_kind.items()):
         correct, wrong = report.rate(counts, "correct"), report.rate(counts, "wrong")
         lines.append(
@@ -143,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         report = evaluate(engine, SETS[name], strict=args.strict)
         print(format_report(name, report))
         if args.show:
-            wanted = ("wrong", "off-topic answered") if args.show == "wrong" else (args.show,)
+            wanted = (
+                ("wrong", "off-topic answered", "unsaid answered")
+                if args.show == "wrong"
+                else (args.show,)
+            )
             for line in report.lines:
                 if args.show == "all" or line.startswith(wanted):
                     print("   ", line)

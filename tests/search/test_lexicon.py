@@ -162,7 +162,8 @@ def _string_literals(path: Path) -> list[str]:
 
 def test_the_lexicon_lives_in_data_not_in_code() -> None:
     # Words of any lexicon list, wherever they appear in the search stage's string literals
-    # (messages and rule explanations use some: "the", "a", "question"). Was about 1,250.
+    # (messages, rule explanations and kinds.yaml's keys use some: "the", "a", "question",
+    # "words", "kind"). Was about 1,250.
     vocabulary = set().union(*LEXICON.words.values(), LEXICON.shorthand)
     vocabulary |= {word for rule in PHRASE_RULES for word in re.findall(r"[a-z0-9]+", rule.pattern)}
     search = Path(__file__).resolve().parents[2] / "bot" / "search"
@@ -173,4 +174,4 @@ def test_the_lexicon_lives_in_data_not_in_code() -> None:
         for word in re.findall(r"[A-Za-z]+", text)
         if word.lower() in vocabulary
     ]
-    assert len(words) <= 200
+    assert len(words) <= 240

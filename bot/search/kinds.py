@@ -1,0 +1,247 @@
+"""Kinds: what a question asks for (a time, a number, a person...) and what an entry answers.
+
+Read from the lexicon's ``kinds.yaml``: each kind has the phrases that ask for it and, for the
+kinds an answer visibly gives, the evidence of it in an answer's text. The policy will not answer
+a question as a fact with an entry that does not give the kind asked: "how much did the fund
+start with" is not answered by what the fund is for (see policy.py, rule "asked-kind").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.model import ANSWER_KINDS
+from bot.search.lexicon import default_lexicon
+from bot.text.normalize import normalize
+from bot.text.patterns import Pattern, PatternError, compile_pattern
+from bot.text.stem import stem
+
+NAMES = "names"  # evidence: a name in the answer that the question does not use
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+class KindsError(ValueError):
+    """A kinds file that cannot be read; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One kind of thing a question asks for."""
+
+    name: str
+    asks: tuple[Pattern, ...]
+    not_said: str
+    examples: tuple[str, ...]
+    evidence: tuple[re.Pattern[str], ...] = ()
+    needs_names: bool = False
+    within: str = ""  # the broader kind this one is part of ("money" within "number")
+    words: frozenset[str] = frozenset()  # words that make a question of ``within`` ask this
+    at_start: bool = False  # asked only by a question starting with one of its phrases
+
+    @property
+    def checked(self) -> bool:
+        """True when an answer's text can show this kind (else every entry is taken to give it)."""
+        return bool(self.evidence) or self.needs_names
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """What one entry answers: the kinds it gives, and the names its answer uses."""
+
+    kinds: frozenset[str]
+    names: frozenset[str] = frozenset()  # lowercased names in its answer, for person and place
+    stated: bool = False  # moderators listed the kinds in the entry's ``answers:`` field
+    asked_by_phrasing: frozenset[str] = frozenset()  # kinds its own phrasings ask for
+    words: frozenset[str] = frozenset()  # stems of its answer's words (what it counts)
+
+
+NO_KINDS = Answers(frozenset())  # an entry known to answer nothing in particular
+
+
+class Kinds:
+    """The kinds of kinds.yaml, in file order."""
+
+    def __init__(
+        self,
+        kinds: Sequence[Kind],
+        not_name_endings: Iterable[str] = (),
+        not_names: Iterable[str] = (),
+        not_said: str = "The article doesn't say that.",
+        counted: Iterable[str] = (),
+    ) -> None:
+        self.kinds = tuple(kinds)
+        self.by_name: Mapping[str, Kind] = {kind.name: kind for kind in self.kinds}
+        self.not_name_endings = tuple(not_name_endings)
+        self.not_names = frozenset(not_names)  # capitalised words that are no names (lexicon)
+        self.not_said = not_said  # said when the question's kind is not what the entry lacks
+        # "how many X": X is what is counted.
+        phrases = "|".join(re.escape(normalize(p)) for p in counted)
+        self._counted = re.compile(rf"(?:^| )(?:{phrases}) (\w+)") if phrases else None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every kind's name, in file order (what moderators may list in ``answers:``)."""
+        return tuple(self.by_name)
+
+    def asked(self, text: str) -> Kind | None:
+        """Return the kind a question (or its last sentence) asks for, or None.
+
+        The earliest phrase of any kind wins; a tie goes to the kind listed first. A question of
+        a broad kind using a narrower kind's word asks the narrower ("how much did it cost").
+        """
+        prepared = normalize(text)
+        if not prepared:
+            return None
+        padded = prepared + " "
+        best: tuple[int, int, Kind] | None = None
+        for order, kind in enumerate(self.kinds):
+            for pattern in kind.asks:
+                found = (pattern.leading if kind.at_start else pattern.anywhere).search(padded)
+                if found is None or (kind.at_start and not found.group()):
+                    continue
+                if best is None or (found.start(), order) < best[:2]:
+                    best = (found.start(), order, kind)
+        if best is None:
+            return None
+        kind = best[2]
+        words = set(prepared.split())
+        for narrower in self.kinds:
+            if narrower.within == kind.name and not words.isdisjoint(narrower.words):
+                return narrower
+        return kind
+
+    def of_entry(
+        self, phrasings: Iterable[str], answer: str, stated: Iterable[str] = ()
+    ) -> Answers:
+        """Return what an entry answers, from its ``answers:`` field or else inferred.
+
+        Inferred: the kinds its phrasings ask for, the checked kinds its ``answer`` (the text a
+        reply shows: answer and quotes) shows, and every kind no text can show (reasons, yes/no).
+        """
+        names = self.names_in(answer)
+        words = frozenset(stem(word) for word in normalize(answer).split())
+        by_phrasing = frozenset(
+            kind.name for kind in map(self.asked, phrasings) if kind is not None
+        )
+        stated = frozenset(stated)
+        if stated:
+            return Answers(self._with_broader(stated), names, True, by_phrasing, words)
+        shown = {
+            kind.name
+            for kind in self.kinds
+            if not kind.checked
+            or (kind.needs_names and names)
+            or any(evidence.search(answer) for evidence in kind.evidence)
+        }
+        return Answers(self._with_broader(shown | by_phrasing), names, False, by_phrasing, words)
+
+    def _with_broader(self, kinds: Iterable[str]) -> frozenset[str]:
+        found = set(kinds)
+        for name in list(found):
+            kind = self.by_name.get(name)
+            if kind is not None and kind.within:
+                found.add(kind.within)
+        return frozenset(found)
+
+    def answers(self, entry: Answers, asked: Kind | None, question: str) -> bool:
+        """True when an entry gives the kind asked (a person or place: one the question lacks)."""
+        if asked is None or asked.name not in entry.kinds:
+            return asked is None
+        if entry.stated or asked.name in entry.asked_by_phrasing:
+            return True
+        used = normalize(question).split()
+        if asked.needs_names:
+            return any(not _same_name(name, used) for name in entry.names)
+        if "number" not in (asked.name, asked.within) or self._counted is None:
+            return True
+        counted = self._counted.search(" ".join(used))
+        if counted is None:
+            return True
+        word = counted.group(1)
+        return not entry.words.isdisjoint({stem(word), stem(word.removesuffix("s"))})
+
+    def names_in(self, text: str) -> frozenset[str]:
+        """Return the capitalised names of a text, lowercased, without words of nations.
+
+        Capitalised words the lexicon knows are no names ("The", "Yes", "Prime") do not count.
+        """
+        names = set()
+        for found in _CAPITALISED.finditer(text):
+            word = normalize(found.group())
+            if word and word not in self.not_names and not word.endswith(self.not_name_endings):
+                names.add(word)
+        return frozenset(names)
+
+
+def _same_name(name: str, words: Sequence[str]) -> bool:
+    """True when a question word is the name or a form of it ("russia", "russias")."""
+    return any(word == name or (word[:4] == name[:4] and len(word) >= 4) for word in words)
+
+
+def kinds_file() -> Path:
+    """Return the lexicon's kinds file."""
+    return Path(__file__).resolve().parent / "lexicon" / "kinds.yaml"
+
+
+@cache
+def default_kinds() -> Kinds:
+    """Read the package's kinds once per process."""
+    return read_kinds(kinds_file(), default_lexicon()["not_names"])
+
+
+def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
+    """Read a kinds file; raise KindsError naming what is wrong."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("kinds"), list):
+        raise KindsError(f"{path.name}: expected a mapping with a list of kinds")
+    if not isinstance(data.get("not_said"), str) or not data["not_said"].strip():
+        raise KindsError(f"{path.name}: expected not_said: what to say of an unsaid aspect")
+    kinds = []
+    allowed = {"kind", "asks", "not_said", "examples", "evidence", "within", "words", "at_start"}
+    for item in data["kinds"]:
+        name = item.get("kind", "?") if isinstance(item, dict) else "?"
+        where = f"{path.name}: kind {name!r}"
+        if not isinstance(item, dict) or set(item) - allowed:
+            raise KindsError(f"{where}: expected the keys {sorted(allowed)}")
+        if not item.get("asks") or not item.get("not_said") or not item.get("examples"):
+            raise KindsError(f"{where}: every kind needs asks, not_said and examples")
+        try:
+            asks = tuple(compile_pattern(str(p)) for p in item["asks"])
+        except PatternError as error:
+            raise KindsError(f"{where}: {error}") from None
+        evidence = [str(e) for e in item.get("evidence") or ()]
+        try:
+            compiled = tuple(re.compile(e, re.IGNORECASE) for e in evidence if e != NAMES)
+        except re.error as error:
+            raise KindsError(f"{where}: evidence: {error}") from None
+        kinds.append(
+            Kind(
+                str(name),
+                asks,
+                str(item["not_said"]),
+                tuple(map(str, item["examples"])),
+                compiled,
+                NAMES in evidence,
+                str(item.get("within", "")),
+                frozenset(map(normalize, item.get("words") or ())),
+                bool(item.get("at_start", False)),
+            )
+        )
+    known = {kind.name for kind in kinds}
+    if known != set(ANSWER_KINDS):
+        raise KindsError(
+            f"{path.name}: must define exactly the kinds entries may name: "
+            + ", ".join(ANSWER_KINDS)
+        )
+    for kind in kinds:
+        if kind.within and kind.within not in known:
+            raise KindsError(f"{path.name}: kind {kind.name!r}: within unknown {kind.within!r}")
+    endings = map(str, data.get("not_name_endings") or ())
+    counted = map(str, data.get("counted") or ())
+    return Kinds(kinds, endings, not_names, data["not_said"].strip(), counted)
