@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", parents=[common], help="check a knowledge directory")
     validate.add_argument("directory", nargs="?", type=Path, help="the directory to check")
+    validate.add_argument(
+        "--verbose", action="store_true", help="also list what kinds of thing each entry answers"
+    )
 
     suggest = commands.add_parser(
         "suggest", parents=[common], help="print YAML snippets for unanswered questions"
@@ -93,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     directory: Path = args.knowledge or settings.knowledge_dir
     if args.command == "validate":
-        return validate(args.directory or directory)
+        return validate(args.directory or directory, verbose=args.verbose)
     if args.command == "suggest":
         return suggest(settings, directory, since_days=args.since, limit=args.limit)
     config = MatchConfig().with_thresholds(**settings.threshold_overrides)
@@ -125,8 +128,11 @@ def _listing(error: KnowledgeError) -> str:
     return "\n".join(f"  {problem}" for problem in error.problems)
 
 
-def validate(directory: Path) -> int:
-    """Check a knowledge directory and its regression questions; print every problem."""
+def validate(directory: Path, *, verbose: bool = False) -> int:
+    """Check a knowledge directory and its regression questions; print every problem.
+
+    ``verbose`` also lists what each entry answers (a time, a number...), stated or inferred.
+    """
     try:
         engine = load_engine(directory)
     except KnowledgeError as error:
@@ -144,6 +150,10 @@ def validate(directory: Path) -> int:
     if conflicts:
         return EXIT_PROBLEMS
     knowledge = engine.knowledge
+    if verbose:
+        for entry_id, kinds, stated in engine.answer_kinds():
+            how = "stated" if stated else "inferred from its phrasings, answer and quotes"
+            print(f"{entry_id}: answers {', '.join(kinds) or 'nothing checked'} ({how})")
     print(
         f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
         f"{len(knowledge.sources)} source(s), {len(knowledge.regressions)} regression "

@@ -81,9 +81,15 @@ async def respond(
         await to.send(EMPTY_MESSAGE, private=True)  # how to ask: free
         return
     spend_answer(to)
-    if result.entry is not None:
+    if result.shown is not None:  # an answer, or what the article does say of the topic
         await post_answer(
-            to, engine, result.entry, asked=result.question, score=result.score, content=content
+            to,
+            engine,
+            result.shown,
+            asked=result.question,
+            score=result.score,
+            content=content,
+            not_said=result.not_said,
         )
     else:
         await decline(to, result, question)
@@ -98,13 +104,16 @@ async def post_answer(
     asked: str,
     score: float | None,
     content: str | None = None,
+    not_said: str = "",
 ) -> None:
     """Post ``entry``'s answer publicly with vote buttons, then remember it so votes count.
 
-    ``asked`` is the member's question and ``score`` the matcher's, both kept with the answer.
+    ``asked`` is the member's question and ``score`` the matcher's, both kept with the answer;
+    ``not_said`` says the article does not say what was asked (the entry is what it does say).
     """
     answer_id = new_answer_id()
-    sent = await to.send(content, embed=answer_embed(entry, engine), view=vote_view(answer_id))
+    embed = answer_embed(entry, engine, not_said=not_said)
+    sent = await to.send(content, embed=embed, view=vote_view(answer_id))
     if sent is None:
         return
     # Recorded after the reply: a slow or locked database must not delay the answer.

@@ -22,12 +22,19 @@ MAX_QUOTES = 3
 TOPICS_PAGE = 1500
 
 
-def answer_embed(entry: Entry, engine: Engine) -> discord.Embed:
-    """Render an answer: the short answer, up to three cited quotes, a traceable footer."""
+def answer_embed(entry: Entry, engine: Engine, *, not_said: str = "") -> discord.Embed:
+    """Render an answer: the short answer, up to three cited quotes, a traceable footer.
+
+    With ``not_said`` ("The article doesn't say when.") the embed is titled with it and shows the
+    entry as what the article does say, with the same quotes and footer.
+    """
     source = engine.knowledge.sources.get(entry.source_id)
+    title, description = entry.question, entry.answer
+    if not_said:
+        title, description = not_said, f"What it does say ({entry.question}): {entry.answer}"
     embed = discord.Embed(
-        title=trim(entry.question, limits.EMBED_TITLE),
-        description=trim(entry.answer, limits.EMBED_DESCRIPTION),
+        title=trim(title, limits.EMBED_TITLE),
+        description=trim(description, limits.EMBED_DESCRIPTION),
         colour=COLOUR,
         url=source.url if source is not None and source.url else None,
     )

@@ -59,6 +59,23 @@ class Engine:
         """
         return self._matcher.ask(question, strict=strict, thresholds=thresholds)
 
+    def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
+        """For each entry: its id, the kinds it answers, and whether moderators stated them.
+
+        Inferred kinds leave out those every entry is taken to answer (a reason, yes or no).
+        """
+        kinds = self.analyzer.kinds
+        rows = []
+        for item in self._matcher.index.items:
+            answers = item.answers
+            named = [
+                kind.name
+                for kind in kinds.kinds
+                if kind.name in answers.kinds and (answers.stated or kind.checked)
+            ]
+            rows.append((item.entry.id, tuple(named), answers.stated))
+        return rows
+
     def quote(self, term: str, limit: int = DEFAULT_QUOTE_LIMIT) -> list[QuoteHit]:
         """Return up to ``limit`` source sentences about ``term``, best first."""
         return self._quotes.find(term, limit=limit)

@@ -36,6 +36,15 @@ class Explanation:
             f"Decision: {self.decision}",
         ]
         evidence = self.result.evidence
+        if evidence is not None and self.result.candidates:
+            asked = evidence.asked_kind.name if evidence.asked_kind else "nothing in particular"
+            best = self.result.candidates[0].entry.id
+            gives = "does not give it" if evidence.unmet_kind else "gives it"
+            if evidence.asked_kind is None:
+                gives = "nothing to check"
+            lines.append(f"Asks for: {asked} ('{best}' {gives}).")
+        if self.result.not_said:
+            lines.append(f"Says: {self.result.not_said}")
         vetoes = evidence.vetoes(t) if evidence is not None else []
         if vetoes:
             lines.append("Rules that kept it from answering:")
@@ -75,6 +84,11 @@ def decision_for(result: AskResult, t: Thresholds) -> str:
     if result.outcome is Outcome.ANSWER:
         return f"answered with '{best}': {facts} clear the answer thresholds."
     missed = "; ".join(evidence.shortfalls(t)) or "no answer threshold was met"
+    if result.outcome is Outcome.NOT_IN_ARTICLE:
+        return (
+            f"said the article does not say it, showing what '{best}' does say: {facts} clear "
+            f"the answer thresholds, but {missed}."
+        )
     if result.outcome is Outcome.SUGGESTIONS:
         return f"suggested '{best}' and others instead of answering: {missed}."
     floor = [f"{miss} needed to suggest" for miss in evidence.suggest_shortfalls(t)]

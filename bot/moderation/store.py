@@ -135,8 +135,11 @@ class FeedbackStore:
         channel_id: int | None,
         at: datetime | None = None,
     ) -> None:
-        """Log a question a member put to the bot; keep it for review when it went unanswered."""
-        entry = result.entry
+        """Log a question a member put to the bot; keep it for review when it went unanswered.
+
+        A "not in the article" reply is logged with the entry it showed, and kept for review.
+        """
+        entry = result.shown
         async with self._guard() as db:
             await db.execute(
                 "INSERT INTO asked (outcome, entry_id, asked_at) VALUES (?, ?, ?)",

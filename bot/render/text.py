@@ -21,9 +21,11 @@ def citation(knowledge: KnowledgeBase, source_id: str, paragraph: int) -> str:
 
 def render_answer(result: AskResult, knowledge: KnowledgeBase, *, width: int = 88) -> str:
     """Render an answer with its cited quotes, suggestions, or an honest no-answer."""
-    entry = result.entry
+    entry = result.shown
     if entry is not None:
         lines = [textwrap.fill(entry.answer, width)]
+        if result.not_said:  # not in the article: say so, then what it does say
+            lines = [result.not_said, "", textwrap.fill(f"What it does say: {entry.answer}", width)]
         for quote in entry.quotes:
             lines.append("")
             lines.extend(

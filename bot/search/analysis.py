@@ -209,16 +209,17 @@ class Analyzer:
             asked = [word for word in asked if word not in self.saying]
         return asked
 
-    def asked_kind(self, typed: str) -> Kind | None:
-        """Return what a question asks for (a time, a number, a person...), from its text as typed.
+    def asked_kind(self, typed: str) -> tuple[Kind | None, str]:
+        """Return what a question asks for (a time, a number, a person...) and where it asks.
 
-        A question of several sentences asks in its last one with a question word.
+        From the text as typed: a question of several sentences asks in its last one with a
+        question word, which is returned with the kind (the whole text when there is none).
         """
         for sentence in reversed(_SENTENCE_END.split(typed)):
             kind = self.kinds.asked(sentence)
             if kind is not None:
-                return kind
-        return None
+                return kind, sentence
+        return None, typed
 
     def aspects_in(self, texts: Iterable[str]) -> frozenset[str]:
         """Return the aspect words that prepared texts use, as typed."""

@@ -22,7 +22,9 @@ from bot.text.normalize import normalize
 from bot.text.patterns import Pattern, PatternError, compile_pattern
 from bot.text.stem import stem
 
-NAMES = "names"  # evidence: a name in the answer that the question does not use
+NAMES = "names"
+# A counted word this short may be shorthand the answer spells out ("bil", "km"): not checked.
+MIN_COUNTED_LENGTH = 4  # evidence: a name in the answer that the question does not use
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 
 
@@ -42,6 +44,7 @@ class Kind:
     needs_names: bool = False
     within: str = ""  # the broader kind this one is part of ("money" within "number")
     words: frozenset[str] = frozenset()  # words that make a question of ``within`` ask this
+    after: tuple[str, ...] = ()  # ...when it asks ``within`` with one of these ("how much")
     at_start: bool = False  # asked only by a question starting with one of its phrases
 
     @property
@@ -109,10 +112,14 @@ class Kinds:
                     best = (found.start(), order, kind)
         if best is None:
             return None
-        kind = best[2]
+        start, _, kind = best
         words = set(prepared.split())
         for narrower in self.kinds:
-            if narrower.within == kind.name and not words.isdisjoint(narrower.words):
+            if (
+                narrower.within == kind.name
+                and prepared.startswith(narrower.after, start)
+                and not words.isdisjoint(narrower.words)
+            ):
                 return narrower
         return kind
 
@@ -153,10 +160,10 @@ class Kinds:
         """True when an entry gives the kind asked (a person or place: one the question lacks)."""
         if asked is None or asked.name not in entry.kinds:
             return asked is None
-        if entry.stated or asked.name in entry.asked_by_phrasing:
+        if entry.stated:
             return True
         used = normalize(question).split()
-        if asked.needs_names:
+        if asked.needs_names and asked.name not in entry.asked_by_phrasing:
             return any(not _same_name(name, used) for name in entry.names)
         if "number" not in (asked.name, asked.within) or self._counted is None:
             return True
@@ -164,6 +171,8 @@ class Kinds:
         if counted is None:
             return True
         word = counted.group(1)
+        if len(word) < MIN_COUNTED_LENGTH:  # "how many bil", "how many km": shorthand
+            return True
         return not entry.words.isdisjoint({stem(word), stem(word.removesuffix("s"))})
 
     def names_in(self, text: str) -> frozenset[str]:
@@ -203,7 +212,17 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
     if not isinstance(data.get("not_said"), str) or not data["not_said"].strip():
         raise KindsError(f"{path.name}: expected not_said: what to say of an unsaid aspect")
     kinds = []
-    allowed = {"kind", "asks", "not_said", "examples", "evidence", "within", "words", "at_start"}
+    allowed = {
+        "kind",
+        "asks",
+        "not_said",
+        "examples",
+        "evidence",
+        "within",
+        "words",
+        "after",
+        "at_start",
+    }
     for item in data["kinds"]:
         name = item.get("kind", "?") if isinstance(item, dict) else "?"
         where = f"{path.name}: kind {name!r}"
@@ -230,6 +249,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
                 NAMES in evidence,
                 str(item.get("within", "")),
                 frozenset(map(normalize, item.get("words") or ())),
+                tuple(map(normalize, item.get("after") or ())),
                 bool(item.get("at_start", False)),
             )
         )

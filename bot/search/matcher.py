@@ -84,11 +84,11 @@ class Matcher:
         # before it is no "what did he say", nor chat about the asker.
         asked = last or prepared
         long_question = len(matches) >= config.long_question_terms
-        kind = analyzer.asked_kind(last_typed or typed)
+        kind, asking = analyzer.asked_kind(last_typed or typed)
         kinds = analyzer.kinds
 
         def lacks_kind(item: IndexedEntry) -> Kind | None:
-            return None if kinds.answers(item.answers, kind, typed) else kind
+            return None if kinds.answers(item.answers, kind, asking) else kind
 
         def fits(item: IndexedEntry) -> bool:
             return not lacks_kind(item) and not unmet_aspects(analyzer, asked, item)
@@ -108,6 +108,7 @@ class Matcher:
             lone_word,
             rivals=rivals,
             unmet_kind=lacks_kind(scored[0].item),
+            asked_kind=kind,
         )
         return decide(
             question,

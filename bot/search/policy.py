@@ -41,6 +41,7 @@ class Evidence:
     personal: bool = False  # talks to the bot or about the asker ("what's your name")
     lone_word: bool = False  # one topic word, which no phrasing of the entry has on its own
     unmet_kind: Kind | None = None  # the kind asked (a time, a number) the entry does not give
+    asked_kind: Kind | None = None  # what the question asks for, whether or not the entry gives it
 
     @classmethod
     def of(
@@ -53,6 +54,7 @@ class Evidence:
         lone_word: bool = False,
         rivals: int | None = None,
         unmet_kind: Kind | None = None,
+        asked_kind: Kind | None = None,
     ) -> Evidence:
         """Gather the evidence from ranked candidates (best first).
 
@@ -78,6 +80,7 @@ class Evidence:
             personal,
             lone_word,
             unmet_kind,
+            asked_kind,
         )
 
     def vetoes(self, thresholds: Thresholds) -> list[tuple[Rule, str]]:

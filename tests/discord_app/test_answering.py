@@ -273,3 +273,26 @@ async def test_asking_how_to_ask_spends_nothing(
     assert not result.ephemeral
     assert result.response is not None
     assert result.response.embeds[0].description == entry.answer
+
+
+async def test_not_in_the_article_is_public_with_its_own_title_and_the_answer_footer(
+    simcord_env: simcord.Env, make_bot: BotFactory, engine: Engine
+) -> None:
+    room = await open_room(simcord_env, make_bot, engine)
+    question = "how much did the investment fund start with"
+    result = engine.ask(question)
+    assert result.shown is not None and result.not_said
+
+    await room.alice.slash(room.general, "ask", question=question)
+
+    (reply,) = room.answers()  # seen by Bob: public, like an answer
+    embed = reply.embeds[0]
+    assert embed.title == result.not_said
+    assert embed.description is not None
+    assert embed.description.startswith("What it does say")
+    assert result.shown.answer in embed.description
+    assert embed.footer.text is not None and f"entry {result.shown.id}" in embed.footer.text
+    assert embed.fields[0].name is not None
+    assert embed.fields[0].name.endswith(f"paragraph {result.shown.quotes[0].paragraph}")
+    (body,) = room.answer_bodies()
+    assert body["allowed_mentions"] == NO_PINGS

@@ -1,0 +1,163 @@
+"""What a question asks for, what an entry answers, and "not in the article" when they differ."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.engine import Engine, load_engine
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import ANSWER_KINDS, KnowledgeError
+from bot.render.text import render_answer
+from bot.search.kinds import KindsError, default_kinds, kinds_file, read_kinds
+from bot.search.results import Outcome
+from tests.conftest import TINY_QA, KnowledgeDir
+
+KINDS = default_kinds()
+EXAMPLES = [(kind.name, example) for kind in KINDS.kinds for example in kind.examples]
+
+
+@pytest.mark.parametrize(("kind", "example"), EXAMPLES)
+def test_each_example_of_kinds_yaml_is_read_as_its_kind(kind: str, example: str) -> None:
+    asked = KINDS.asked(example)
+    assert asked is not None and asked.name == kind
+
+
+def test_kinds_yaml_defines_exactly_what_entries_may_name() -> None:
+    assert set(KINDS.names) == set(ANSWER_KINDS)
+
+
+def test_a_kinds_file_without_a_kind_entries_name_is_refused(tmp_path: Path) -> None:
+    text = kinds_file().read_text(encoding="utf-8").replace("kind: yesno", "kind: yes-or-no")
+    (tmp_path / "kinds.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KindsError, match="must define exactly"):
+        read_kinds(tmp_path / "kinds.yaml")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When Medvedev went to Beijing, what were the main topics", "definition"),  # no "when"
+        ("how old is the investment fund", "number"),  # a name with "investment" in it
+        ("how much did the investment fund start with", "money"),
+        ("how long did the visit last", "duration"),
+        ("how long is the border", "number"),
+        ("my cousin says the border is long. where does the pipeline end?", "place"),
+    ],
+)
+def test_the_kind_asked_is_read_from_what_the_question_asks(question: str, kind: str) -> None:
+    asked = KINDS.asked(question.split(". ")[-1])
+    assert asked is not None and asked.name == kind
+
+
+def test_an_entry_gives_a_person_only_with_a_name_the_question_lacks() -> None:
+    asked = KINDS.asked("which russian companies got chinese loans")
+    banks = KINDS.of_entry(
+        ["Do Chinese banks lend to Russia?"],
+        "Yes. Chinese banks lend to Russian businesses hit by Western sanctions.",
+    )
+    deal = KINDS.of_entry(["Who signed the deal?"], "Gazprom signed it.")
+    assert asked is not None
+    assert not KINDS.answers(banks, asked, "which russian companies got chinese loans")
+    assert KINDS.answers(deal, asked, "which russian companies got chinese loans")
+
+
+def test_a_count_needs_the_thing_counted() -> None:
+    asked = KINDS.asked("how many cubic metres of gas a year")
+    deal = KINDS.of_entry(["How big is the gas deal?"], "A $400 billion gas deal.")
+    assert asked is not None and asked.name == "number"
+    assert not KINDS.answers(deal, asked, "how many cubic metres of gas a year")
+    assert KINDS.answers(deal, KINDS.asked("how many billion"), "how many billion")
+
+
+# -- through the engine, the CLI and the text renderer --------------------------------------------
+
+
+def test_a_question_the_topic_entry_does_not_answer_gets_not_in_the_article(
+    engine: Engine,
+) -> None:
+    result = engine.ask("how much did the investment fund start with")
+    assert result.outcome is Outcome.NOT_IN_ARTICLE
+    assert not result.matched and result.entry is None
+    assert result.shown is not None and result.shown.id == "investment-fund"
+    assert result.not_said == "The article doesn't give that amount."
+    text = render_answer(result, engine.knowledge)
+    assert text.startswith("The article doesn't give that amount.")
+    assert "What it does say: " + result.shown.answer.split()[0] in text
+    assert result.shown.quotes[0].text.split()[0] in text
+
+
+def test_the_same_topic_asked_what_it_does_say_is_answered(engine: Engine) -> None:
+    result = engine.ask("when was the investment fund set up")
+    assert result.outcome is Outcome.ANSWER
+    assert result.entry is not None and "2012" in result.entry.answer
+
+
+def test_ask_json_reports_the_outcome_and_what_is_not_said(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "--json", "how much did the investment fund start with"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["outcome"] == "not_in_article"
+    assert payload["matched"] is False
+    assert payload["entry_id"] == "investment-fund"
+    assert payload["not_said"] == "The article doesn't give that amount."
+    assert payload["quotes"] and payload["answer"]
+    assert main(["ask", "--json", "when was the investment fund set up"]) == 0
+    answered = json.loads(capsys.readouterr().out)
+    assert (answered["outcome"], answered["matched"], answered["not_said"]) == (
+        "answer",
+        True,
+        None,
+    )
+
+
+def test_explain_shows_the_kind_asked_and_why_the_entry_did_not_answer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "how much did the investment fund start with"]) == 0
+    out = capsys.readouterr().out
+    assert "Asks for: money ('investment-fund' does not give it)." in out
+    assert "asked-kind: asks for money, which the entry does not give" in out
+    assert "said the article does not say it" in out
+
+
+# -- moderators' answers: field ---------------------------------------------------------------
+
+STATED = TINY_QA.replace(
+    "    answer: The border is 3,645km long.",
+    "    answers: [number]\n    answer: The border is 3,645km long.",
+)
+
+
+def test_moderators_may_state_what_an_entry_answers(knowledge_dir: KnowledgeDir) -> None:
+    knowledge = load_knowledge(knowledge_dir(STATED))
+    (entry,) = knowledge.entries
+    assert entry.answers == ("number",)
+    engine = Engine(knowledge)
+    assert engine.ask("how long is the border").matched
+    # Stated kinds are all it answers: a "when" is not in the article, however well it matches.
+    assert engine.ask("when was the border length set").outcome is not Outcome.ANSWER
+
+
+def test_an_unknown_kind_is_reported_with_its_line_and_a_guess(
+    knowledge_dir: KnowledgeDir,
+) -> None:
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_dir(STATED.replace("[number]", "[numbr, time]")))
+    (problem,) = error.value.problems
+    assert problem.field == "answers[1]" and problem.line == 7
+    assert "unknown kind 'numbr'; did you mean 'number'?" in problem.message
+
+
+def test_validate_verbose_lists_each_entrys_kinds(
+    knowledge_dir: KnowledgeDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = knowledge_dir(STATED)
+    assert main(["validate", "--verbose", "--knowledge", str(directory)]) == 0
+    out = capsys.readouterr().out
+    assert "border-length: answers number (stated)" in out
+    load_engine(directory)  # and it still loads as an engine
