@@ -45,6 +45,7 @@ SETS = {
     "dev12": EVAL_DIR / "dev12.yaml",
     "dev13": EVAL_DIR / "dev13.yaml",
     "dev14": EVAL_DIR / "dev14.yaml",
+    "dev15": EVAL_DIR / "dev15.yaml",
     "dev16": EVAL_DIR / "dev16.yaml",
 }
 

@@ -41,8 +41,12 @@ MEASURED = {
     "dev12": (85, 3, 1),  # of 110, 30
     "dev13": (84, 2, 5),  # of 114, 34: measured once unseen at the end of issue 9
     "dev14": (111, 2, 0),  # of 137, 24: measured unseen before and after issue 10, never tuned on
+    "dev15": (77, 6, 0),  # of 141, 23: sealed like dev14, in harder voices (speech-to-text, slang)
     "dev16": (53, 3, 0),  # of 74, 15: written for issue 10's tuning, with 65 unsaid questions
 }
+# Questions about the article's subjects that it does not answer, answered as a fact anyway (the
+# worst outcome), for the sets that have them.
+UNSAID_ANSWERED = {"dev14": 17, "dev15": 14, "dev16": 16}
 MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what it did
     "questions": (100, 40),
     "dev": (50, 20),
@@ -59,6 +63,7 @@ MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what 
     "dev12": (105, 30),
     "dev13": (110, 30),
     "dev14": (130, 20),
+    "dev15": (140, 20),
     "dev16": (70, 15),
 }
 
@@ -84,6 +89,8 @@ def test_a_dev_set_stays_within_two_questions_of_measured(engine: Engine, name: 
     assert report.in_scope["correct"] >= correct - TOLERANCE, summary
     assert report.in_scope["wrong"] <= wrong + TOLERANCE, summary
     assert report.off_topic["answered"] <= off_topic_answered + TOLERANCE, summary
+    if name in UNSAID_ANSWERED:
+        assert report.unsaid["answered"] <= UNSAID_ANSWERED[name] + TOLERANCE, summary
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
