@@ -27,7 +27,9 @@ class Engine:
         self.config = config or MatchConfig()
         self._matcher = Matcher.for_knowledge(knowledge, self.config)
         keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
-        self._quotes = QuoteFinder(knowledge.sources.values(), extra_terms=keywords)
+        self._quotes = QuoteFinder(
+            knowledge.sources.values(), extra_terms=keywords, other_names=knowledge.names
+        )
 
     @property
     def thresholds(self) -> Thresholds:

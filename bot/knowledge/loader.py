@@ -85,7 +85,7 @@ ENTRY_FIELDS = {
     "answers": False,
 }
 REGRESSION_FILE_FIELDS = {"cases": True}
-SYNONYM_FILE_FIELDS = {"synonyms": True}
+SYNONYM_FILE_FIELDS = {"synonyms": False, "names": False}
 PHRASE_FILE_FIELDS = {"phrases": False, "questions": False}
 REWRITE_FIELDS = {"say": True, "for": True}
 REGRESSION_FIELDS = {"question": True, "expect": True}
@@ -577,19 +577,25 @@ def _load_regressions(
 
 
 def _load_synonyms(
-    directory: Path, problems: list[Problem], hasher: hashlib._Hash
-) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    directory: Path,
+    sources: dict[str, tuple[Source, FoldedText]],
+    problems: list[Problem],
+    hasher: hashlib._Hash,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, int], dict[str, tuple[str, ...]]]:
     """Load the moderators' synonym groups (article word -> words members use), if present.
 
-    Returns the groups and the line of each group's key.
+    Returns the groups, the line of each group's key, and the other names of the article's
+    names (``names:``, for quote search).
     """
     path = directory / SYNONYMS_FILE
     if not path.exists():
-        return {}, {}
+        return {}, {}, {}
     node, out = _read_mapping(path, directory, problems, hasher)
     if node is None:
-        return {}, {}
-    groups_node = _fields(node, SYNONYM_FILE_FIELDS, out).get("synonyms")
+        return {}, {}, {}
+    fields = _fields(node, SYNONYM_FILE_FIELDS, out)
+    names = _names(fields.get("names"), sources, out)
+    groups_node = fields.get("synonyms")
     groups: dict[str, tuple[str, ...]] = {}
     lines: dict[str, int] = {}
     owner: dict[str, tuple[str, str]] = {}  # reading -> (group, first variant)
@@ -647,7 +653,65 @@ def _load_synonyms(
             groups[word] = tuple(variant for variant, _ in variants)
             lines[word] = line_of(key_node)
     problems.extend(out.problems)
-    return groups, lines
+    return groups, lines, names
+
+
+def _names(
+    node: yaml.Node | None, sources: dict[str, tuple[Source, FoldedText]], out: _Collector
+) -> dict[str, tuple[str, ...]]:
+    """Read ``names:`` (a name as the article writes it -> other names members type for it).
+
+    Each name must be in an article, word for word; an other name belongs to one name only.
+    """
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        out.add(
+            "must map each name in the article to a list of other names",
+            line_of(node),
+            field="names",
+        )
+        return {}
+    for duplicate in duplicate_keys(node):
+        out.add(
+            f"duplicate key (first on line {duplicate.first_line}); keep one",
+            duplicate.line,
+            field=f"names.{duplicate.key}",
+        )
+    texts = [f" {normalize(source.text)} " for source, _ in sources.values()]
+    names: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}  # other name, normalised -> its name
+    for key_node, value_node in node.value:
+        name = _text(key_node, out, "names")
+        if name is None:
+            continue
+        field_name = f"names.{name}"
+        others = _text_list(value_node, out, field_name)
+        if others is None:
+            continue
+        if not any(f" {normalize(name)} " in text for text in texts):
+            out.add(
+                "is not in any article word for word; write the name as the article does",
+                line_of(key_node),
+                field=field_name,
+            )
+            continue
+        for other, line in others:
+            folded = normalize(other)
+            if not folded:
+                out.add(
+                    f"{other!r} has no words once punctuation is ignored", line, field=field_name
+                )
+            elif folded in owner and owner[folded] != name:
+                out.add(
+                    f"{other!r} is already another name of {owner[folded]!r}",
+                    line,
+                    field=field_name,
+                )
+            else:
+                owner[folded] = name
+        names[name] = tuple(other for other, _ in others)
+    return names
 
 
 def _load_phrases(
@@ -708,7 +772,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
     sources = _load_sources(directory, problems, hasher)
     entries = _load_qa(directory, sources, problems, hasher)
     regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher)
-    synonyms, synonym_lines = _load_synonyms(directory, problems, hasher)
+    synonyms, synonym_lines, names = _load_synonyms(directory, sources, problems, hasher)
     rewrites = _load_phrases(directory, problems, hasher)
     if problems:
         raise KnowledgeError(problems)
@@ -725,6 +789,7 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
         topics={name: tuple(group) for name, group in topics.items()},
         synonyms=synonyms,
         synonym_lines=synonym_lines,
+        names=names,
         rewrites=rewrites,
     )
     log.info(

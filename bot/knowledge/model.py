@@ -162,6 +162,8 @@ class KnowledgeBase:
     topics: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # word -> variants
     synonym_lines: Mapping[str, int] = field(default_factory=dict)  # word -> line of its key
+    # A name as the article writes it -> other names members type for it (quote search).
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rewrites: tuple[Rewrite, ...] = ()  # phrases.yaml, in file order
 
     def entry(self, entry_id: str) -> Entry | None:

@@ -1,12 +1,20 @@
-"""Find the sentences of the sources that mention a term: whole words first, then typos."""
+"""Find the sentences of the sources that mention a term: whole words first, then typos.
+
+In between, in this order: the other names moderators list under ``names:`` in synonyms.yaml
+("USSR" for "Soviet Union"); spacing and hyphens set aside ("preemptive" finds "pre-emptive",
+"li ke qiang" finds "Li Keqiang", "worldbank" finds "World Bank"); and acronyms both ways ("IMF"
+finds "International Monetary Fund", "terminal high altitude area defense" finds "THAAD").
+A typo may also swap two neighbouring letters ("brisc" finds "BRICS").
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.model import Source
 from bot.knowledge.sources import split_sentences
@@ -33,6 +41,17 @@ MAX_CHOICE_CHARS = 100
 _NAME = re.compile(r"[A-Z][\w-]*(?:[’'][a-z]+)?(?:\s+[A-Z][\w-]*(?:[’'][a-z]+)?)*")
 _POSSESSIVE = re.compile(r"[’']s\b")
 _FIGURE = re.compile(r"\$?\d[\d,]*\d(?:\s?(?:km|billion|million|days))?")
+# Spellings that differ only in spaces and hyphens score as whole-word hits of a term split or
+# joined: up to this many adjacent words of the article are read as one.
+MAX_JOINED_WORDS = 3
+JOINED_SCORE = 90.0
+OTHER_NAME_SCORE = 95.0  # a name the moderators list as another name of the article's
+# A sentence this short that has the term is a byline or a heading ("Andrew Hammond"): it ranks
+# after full sentences of the same score.
+MAX_BARE_WORDS = 3
+# Small words an acronym leaves out ("International Monetary Fund" is IMF, "Bank of China" BOC),
+# and a name typed in full may leave out ("Brazil, Russia, India, China and South Africa").
+_ACRONYM_SKIPS = frozenset({"of", "and", "the", "for"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +69,12 @@ class _Sentence:
 class QuoteFinder:
     """Sentence index over the sources."""
 
-    def __init__(self, sources: Iterable[Source], extra_terms: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        sources: Iterable[Source],
+        extra_terms: Iterable[str] = (),
+        other_names: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self.sentences: list[_Sentence] = []
         terms: dict[str, None] = {}
         sources_list = list(sources)
@@ -82,6 +106,28 @@ class QuoteFinder:
         self.terms = list(unique.values())
         self._folded_terms = [t.casefold() for t in self.terms]
         self.vocabulary = sorted({w for s in self.sentences for w in s.words})
+        # Adjacent words run together ("pre emptive" -> "preemptive"), and acronyms of the
+        # article's names ("international monetary fund" -> "imf"): position -> sentences.
+        # The article's words by their letters, for typos that swap two letters ("brisc").
+        self._anagrams: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self._anagrams.setdefault("".join(sorted(word)), []).append(word)
+        self._joined: dict[str, set[int]] = {}
+        self._acronyms: dict[str, str] = {}
+        self._other_names = {  # "ussr" -> "soviet union"; small words aside
+            _content(normalize(other)): normalize(name)
+            for name, others in (other_names or {}).items()
+            for other in others
+        }
+        for position, sentence in enumerate(self.sentences):
+            tokens = sentence.padded.split()
+            for size in range(2, MAX_JOINED_WORDS + 1):
+                for at in range(len(tokens) - size + 1):
+                    self._joined.setdefault("".join(tokens[at : at + size]), set()).add(position)
+        for name in self.terms:
+            name_words = normalize(name).split()
+            if len(name_words) >= 2:
+                self._acronyms.setdefault(_acronym(name_words), normalize(name))
 
     def find(self, term: str, limit: int = 3) -> list[QuoteHit]:
         """Return up to ``limit`` sentences mentioning ``term``, best first; [] if none do."""
@@ -94,10 +140,41 @@ class QuoteFinder:
             score = _literal_score(sentence, query, words)
             if score:
                 hits[position] = score
+        if not hits and _content(query) in self._other_names:
+            hits = self._literal(self._other_names[_content(query)], OTHER_NAME_SCORE)
+        if not hits:
+            hits = self._respelled_hits(query, words)
         if not hits:
             hits = self._typo_hits(words)
-        ranked = sorted(hits.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
-        return [self._hit(self.sentences[position], score) for position, score in ranked]
+        ranked = sorted(hits.items(), key=lambda pair: (-pair[1], self._bare(pair[0]), pair[0]))
+        return [self._hit(self.sentences[position], score) for position, score in ranked[:limit]]
+
+    def _bare(self, position: int) -> bool:
+        return len(self.sentences[position].words) <= MAX_BARE_WORDS
+
+    def _respelled_hits(self, query: str, words: list[str]) -> dict[int, float]:
+        """Sentences with the term spaced or hyphenated otherwise, or as its acronym or in full."""
+        together = "".join(words)
+        joined = self._joined.get(together)
+        if joined:  # "preemptive" -> "pre emptive", "li ke qiang" -> "li keqiang"
+            return dict.fromkeys(joined, JOINED_SCORE)
+        if len(words) >= 2 and together in self.vocabulary:  # "gorba chev" -> "gorbachev"
+            return self._literal(together, JOINED_SCORE)
+        if len(words) == 1 and query in self._acronyms:  # "imf" -> "international monetary fund"
+            return self._literal(self._acronyms[query], JOINED_SCORE)
+        acronym = _acronym(words) if len(words) >= 2 else ""
+        if acronym in self.vocabulary:  # "terminal high altitude area defense" -> "thaad"
+            return self._literal(acronym, JOINED_SCORE)
+        return {}
+
+    def _literal(self, query: str, score: float) -> dict[int, float]:
+        """Sentences containing ``query`` word for word (or by stems), each scored ``score``."""
+        words = query.split()
+        return {
+            position: score
+            for position, sentence in enumerate(self.sentences)
+            if _literal_score(sentence, query, words)
+        }
 
     def _typo_hits(self, words: list[str]) -> dict[int, float]:
         """Sentences containing a close spelling of every word of the term."""
@@ -110,7 +187,7 @@ class QuoteFinder:
                 return {}
             best = process.extractOne(
                 word, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
-            )
+            ) or self._swapped(word)
             if best is None:
                 return {}
             mapped.append((best[0], float(best[1])))
@@ -120,6 +197,13 @@ class QuoteFinder:
             for position, sentence in enumerate(self.sentences)
             if all(word in sentence.words for word, _ in mapped)
         }
+
+    def _swapped(self, word: str) -> tuple[str, float] | None:
+        """A word of the article with two neighbouring letters of ``word`` swapped ("brisc")."""
+        for other in self._anagrams.get("".join(sorted(word)), ()):
+            if OSA.distance(word, other) == 1:
+                return other, round(100 * (1 - 1 / len(word)), 1)
+        return None
 
     def complete(self, prefix: str, limit: int = 25) -> list[str]:
         """Return known names and terms for autocomplete: prefix, then substring, then typo hits."""
@@ -194,3 +278,13 @@ def _as_written(term: str, texts: list[str]) -> str:
         if found:
             return found.group()
     return term
+
+
+def _content(text: str) -> str:
+    """Return normalised text without the small words names often drop ("of", "and")."""
+    return " ".join(word for word in text.split() if word not in _ACRONYM_SKIPS)
+
+
+def _acronym(words: list[str]) -> str:
+    """Return the acronym of normalised words: their first letters, small words left out."""
+    return "".join(word[0] for word in words if word not in _ACRONYM_SKIPS)

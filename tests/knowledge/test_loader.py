@@ -249,6 +249,39 @@ def test_synonym_problems_are_reported(
     assert any(expected in problem for problem in problems), problems
 
 
+def test_other_names_load_for_quote_search(knowledge_dir: KnowledgeDir) -> None:
+    names = "names:\n  G8: [Group of Eight]\n  THAAD: [Terminal High Altitude Area Defense]\n"
+    knowledge = load_knowledge(knowledge_dir(**{"synonyms.yaml": names}))
+    assert knowledge.names == {
+        "G8": ("Group of Eight",),
+        "THAAD": ("Terminal High Altitude Area Defense",),
+    }
+    assert knowledge.synonyms == {}
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (
+            "names:\n  Group of Eight: [G8]\n",
+            "knowledge/synonyms.yaml:2: names.Group of Eight: is not in any article word for word",
+        ),
+        (
+            "names:\n  G8: [summit club]\n  THAAD: [Summit Club]\n",
+            "knowledge/synonyms.yaml:3: names.THAAD: 'Summit Club' is already another name of 'G8'",
+        ),
+        ("names:\n  G8: Group of Eight\n", "names.G8: must be a list"),
+        ("names:\n  - G8\n", "names: must map each name in the article to a list"),
+        ("names:\n  G8: ['!!']\n", "'!!' has no words once punctuation is ignored"),
+    ],
+)
+def test_other_name_problems_are_reported(
+    knowledge_dir: KnowledgeDir, names: str, expected: str
+) -> None:
+    problems = problems_of(knowledge_dir(**{"synonyms.yaml": names}))
+    assert any(expected in problem for problem in problems), problems
+
+
 def test_synonyms_let_members_use_their_own_words(knowledge_dir: KnowledgeDir) -> None:
     from bot.engine import Engine
 

@@ -77,3 +77,47 @@ def test_autocomplete_offers_names_by_prefix_within_discord_limits(engine: Engin
 
 def test_autocomplete_tolerates_typos(engine: Engine) -> None:
     assert "THAAD" in engine.complete_term("thad")
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted"),
+    [
+        ("preemptive", "pre-emptive"),  # a hyphen left out
+        ("li ke qiang", "Li Keqiang"),  # a name split into syllables
+        ("gorba chev", "Gorbachev"),
+        ("worldbank", "World Bank"),  # two words run together
+        ("IMF", "International Monetary Fund"),  # an acronym of the article's name
+        ("terminal high altitude area defense", "THAAD"),  # a name the article abbreviates
+        ("brisc", "BRICS"),  # two neighbouring letters swapped
+    ],
+)
+def test_other_spellings_find_the_article_s_wording(
+    engine: Engine, typed: str, wanted: str
+) -> None:
+    hits = engine.quote(typed)
+    assert hits, typed
+    assert all(wanted in hit.text for hit in hits)
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted"),
+    [
+        ("USSR", "Soviet Union"),
+        ("UNSC", "Security Council"),
+        ("brazil russia india china south africa", "BRICS"),  # "and" left out of the listed name
+    ],
+)
+def test_moderators_other_names_find_the_article_s_name(
+    engine: Engine, typed: str, wanted: str
+) -> None:
+    hits = engine.quote(typed)
+    assert hits, typed
+    assert all(wanted in hit.text for hit in hits)
+
+
+def test_a_byline_ranks_after_the_sentence_about_the_person(engine: Engine) -> None:
+    hits = engine.quote("hammond")
+    assert [hit.text for hit in hits][:1] == [
+        next(hit.text for hit in hits if "Associate" in hit.text)
+    ]
+    assert len(hits) == 2 and hits[1].text.strip() == "Andrew Hammond"
