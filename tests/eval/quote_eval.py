@@ -1,8 +1,8 @@
 """Measure /quote on quotes.yaml: how often the first sentence found is the one wanted.
 
-Usage: python -m tests.eval.quote_eval [--show]
+Usage: python -m tests.eval.quote_eval [--set quotes|quotes2] [--show]
 
-quotes.yaml was written from the article alone: terms as members type them (typos, hyphen and
+quotes.yaml (the rules were built on it) and quotes2.yaml (measured once, after) were written from the article alone: terms as members type them (typos, hyphen and
 spacing variants, acronyms, spelled-out forms), each with a few words of the sentence they want
 first. Every hit is also checked verbatim against the article.
 """
@@ -22,10 +22,11 @@ from tests.eval.evaluate import EVAL_DIR, _fold
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", default="quotes", choices=["quotes", "quotes2"])
     parser.add_argument("--show", action="store_true", help="print every miss")
     args = parser.parse_args(argv)
     engine = load_engine(DEFAULT_KNOWLEDGE_DIR)
-    terms = yaml.safe_load((EVAL_DIR / "quotes.yaml").read_text(encoding="utf-8"))["terms"]
+    terms = yaml.safe_load((EVAL_DIR / f"{args.set}.yaml").read_text(encoding="utf-8"))["terms"]
     total: Counter[str] = Counter()
     first: Counter[str] = Counter()
     verbatim = True
