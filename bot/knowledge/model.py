@@ -16,6 +16,7 @@ ANSWER_KINDS = (
     "date",
     "time",
     "number",
+    "name",
     "person",
     "place",
     "reason",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -23,9 +23,12 @@ from bot.text.patterns import Pattern, PatternError, compile_pattern
 from bot.text.stem import stem
 
 NAMES = "names"
+FULL_NAMES = "full names"  # evidence: a name of two or more words the question does not use
 # A counted word this short may be shorthand the answer spells out ("bil", "km"): not checked.
 MIN_COUNTED_LENGTH = 4  # evidence: a name in the answer that the question does not use
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+# A name of several words: capitalised words, small words allowed between ("Bank of China").
+_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w'’-]*)+")
 
 
 class KindsError(ValueError):
@@ -42,6 +45,7 @@ class Kind:
     examples: tuple[str, ...]
     evidence: tuple[re.Pattern[str], ...] = ()
     needs_names: bool = False
+    needs_full_names: bool = False
     within: str = ""  # the broader kind this one is part of ("money" within "number")
     words: frozenset[str] = frozenset()  # words that make a question of ``within`` ask this
     after: tuple[str, ...] = ()  # ...when it asks ``within`` with one of these ("how much")
@@ -50,7 +54,7 @@ class Kind:
     @property
     def checked(self) -> bool:
         """True when an answer's text can show this kind (else every entry is taken to give it)."""
-        return bool(self.evidence) or self.needs_names
+        return bool(self.evidence) or self.needs_names or self.needs_full_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,9 @@ class Answers:
     stated: bool = False  # moderators listed the kinds in the entry's ``answers:`` field
     asked_by_phrasing: frozenset[str] = frozenset()  # kinds its own phrasings ask for
     words: frozenset[str] = frozenset()  # stems of its answer's words (what it counts)
+    # For each kind its text shows: the words that show it ("3,200km" shows a number, "New
+    # Development Bank" a name). Words a question uses itself show it nothing.
+    shown_by: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 NO_KINDS = Answers(frozenset())  # an entry known to answer nothing in particular
@@ -139,14 +146,28 @@ class Kinds:
         stated = frozenset(stated)
         if stated:
             return Answers(self._with_broader(stated), names, True, by_phrasing, words)
+        shown_by: dict[str, list[tuple[str, ...]]] = {}
+        for kind in self.kinds:
+            found = [_words_at(answer, m) for e in kind.evidence for m in e.finditer(answer)]
+            if kind.needs_full_names:
+                found += [tuple(normalize(m.group()).split()) for m in _FULL_NAME.finditer(answer)]
+            if found:
+                shown_by[kind.name] = found
+                if kind.within:
+                    shown_by.setdefault(kind.within, []).extend(found)
         shown = {
             kind.name
             for kind in self.kinds
-            if not kind.checked
-            or (kind.needs_names and names)
-            or any(evidence.search(answer) for evidence in kind.evidence)
+            if not kind.checked or (kind.needs_names and names) or kind.name in shown_by
         }
-        return Answers(self._with_broader(shown | by_phrasing), names, False, by_phrasing, words)
+        return Answers(
+            self._with_broader(shown | by_phrasing),
+            names,
+            False,
+            by_phrasing,
+            words,
+            {kind: tuple(dict.fromkeys(found)) for kind, found in shown_by.items()},
+        )
 
     def _with_broader(self, kinds: Iterable[str]) -> frozenset[str]:
         found = set(kinds)
@@ -163,8 +184,14 @@ class Kinds:
         if entry.stated:
             return True
         used = normalize(question).split()
-        if asked.needs_names and asked.name not in entry.asked_by_phrasing:
+        if asked.name in entry.asked_by_phrasing:
+            pass
+        elif asked.needs_names:
             return any(not _same_name(name, used) for name in entry.names)
+        elif asked.name in entry.shown_by and all(
+            set(words) <= set(used) for words in entry.shown_by[asked.name]
+        ):
+            return False  # "how long is the second pipeline": "second" is the question's own
         if "number" not in (asked.name, asked.within) or self._counted is None:
             return True
         counted = self._counted.search(" ".join(used))
@@ -186,6 +213,16 @@ class Kinds:
             if word and word not in self.not_names and not word.endswith(self.not_name_endings):
                 names.add(word)
         return frozenset(names)
+
+
+def _words_at(text: str, found: re.Match[str]) -> tuple[str, ...]:
+    """Return the normalised words of ``text`` a match falls in ("3" in "3,200km": 3200 km)."""
+    start, end = found.span()
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return tuple(normalize(text[start:end]).split())
 
 
 def _same_name(name: str, words: Sequence[str]) -> bool:
@@ -236,7 +273,9 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
             raise KindsError(f"{where}: {error}") from None
         evidence = [str(e) for e in item.get("evidence") or ()]
         try:
-            compiled = tuple(re.compile(e, re.IGNORECASE) for e in evidence if e != NAMES)
+            compiled = tuple(
+                re.compile(e, re.IGNORECASE) for e in evidence if e not in (NAMES, FULL_NAMES)
+            )
         except re.error as error:
             raise KindsError(f"{where}: evidence: {error}") from None
         kinds.append(
@@ -247,6 +286,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
                 tuple(map(str, item["examples"])),
                 compiled,
                 NAMES in evidence,
+                FULL_NAMES in evidence,
                 str(item.get("within", "")),
                 frozenset(map(normalize, item.get("words") or ())),
                 tuple(map(normalize, item.get("after") or ())),

@@ -73,6 +73,34 @@ def test_a_count_needs_the_thing_counted() -> None:
     assert KINDS.answers(deal, KINDS.asked("how many billion"), "how many billion")
 
 
+def test_evidence_made_of_the_question_s_own_words_shows_nothing() -> None:
+    pipeline = KINDS.of_entry(
+        ["Will there be a second pipeline?"],
+        "Yes. They have agreed to build a second gas pipeline to Xinjiang.",
+    )
+    route = KINDS.of_entry(["How long is the pipeline?"], "A 3,200km gas pipeline.")
+    asked = "how long is the second pipeline"
+    length = KINDS.asked(asked)
+    assert length is not None and length.name == "number"
+    assert "number" in pipeline.kinds  # "second" is a number word...
+    assert not KINDS.answers(pipeline, length, asked)
+    # ...and a figure the answer adds does give it.
+    assert KINDS.answers(route, length, asked)
+
+
+def test_a_name_is_given_by_a_name_of_several_words_or_by_called() -> None:
+    asked = KINDS.asked("what is the eastern pipeline called")
+    route = KINDS.of_entry([], "A 3,200km gas pipeline from eastern Siberia to northeast China.")
+    bank = KINDS.of_entry([], "The New Development Bank will finance projects.")
+    named = KINDS.of_entry([], "The plan is known as the double freeze.")
+    assert asked is not None and asked.name == "name"
+    assert not KINDS.answers(route, asked, "what is the eastern pipeline called")
+    assert KINDS.answers(bank, KINDS.asked("whats the bank called"), "whats the bank called")
+    assert KINDS.answers(named, KINDS.asked("what is the plan called"), "what is the plan called")
+    asked_again = KINDS.asked("what is the new development bank called")
+    assert not KINDS.answers(bank, asked_again, "what is the new development bank called")
+
+
 # -- through the engine, the CLI and the text renderer --------------------------------------------
 
 
