@@ -47,6 +47,7 @@ SETS = {
     "dev14": EVAL_DIR / "dev14.yaml",
     "dev15": EVAL_DIR / "dev15.yaml",
     "dev16": EVAL_DIR / "dev16.yaml",
+    "dev17": EVAL_DIR / "dev17.yaml",
 }
 
 
