@@ -1,10 +1,11 @@
-"""Measure /quote on quotes.yaml: how often the first sentence found is the one wanted.
+"""Measure /quote on a quote set: how often the first sentence found is the one wanted.
 
 Usage: python -m tests.eval.quote_eval [--set quotes|quotes2] [--show]
 
-quotes.yaml (the rules were built on it) and quotes2.yaml (measured once, after) were written from the article alone: terms as members type them (typos, hyphen and
+Both sets were written from the article alone: terms as members type them (typos, hyphen and
 spacing variants, acronyms, spelled-out forms), each with a few words of the sentence they want
-first. Every hit is also checked verbatim against the article.
+first. The respelling rules were built on quotes.yaml; quotes2.yaml was measured once before and
+once after them, never tuned on. Every hit is also checked verbatim against the article.
 """
 
 from __future__ import annotations
