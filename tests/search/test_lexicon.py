@@ -27,7 +27,7 @@ from bot.search.lexicon import (
 from bot.text.normalize import normalize
 
 LEXICON = default_lexicon()
-WITH_ALL = Analyzer(LEXICON, authors=["Ann Author"])
+WITH_ALL = Analyzer(LEXICON, authors=["Ann Example"])
 PHRASE_RULES = [rule for rules in LEXICON.phrases.values() for rule in rules]
 
 
@@ -47,7 +47,7 @@ def reading(analyzer: Analyzer, example: str) -> tuple[object, ...]:
 
 
 def without(row: Row | PhraseRule) -> Analyzer:
-    return Analyzer(LEXICON.without(row), authors=["Ann Author"])
+    return Analyzer(LEXICON.without(row), authors=["Ann Example"])
 
 
 def row_id(row: Row | PhraseRule) -> str:
