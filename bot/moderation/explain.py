@@ -42,6 +42,8 @@ class Explanation:
             gives = "does not give it" if evidence.unmet_kind else "gives it"
             if evidence.asked_kind is None:
                 gives = "nothing to check"
+            elif evidence.unconfirmed:
+                gives = f"cannot confirm {', '.join(map(repr, evidence.unconfirmed))}"
             lines.append(f"Asks for: {asked} ('{best}' {gives}).")
         if self.result.not_said:
             lines.append(f"Says: {self.result.not_said}")

@@ -24,6 +24,7 @@ from bot.text.stem import stem
 
 NAMES = "names"
 FULL_NAMES = "full names"  # evidence: a name of two or more words the question does not use
+PLACES = "places"  # evidence: a name after "in", "to", "from"... that the question does not use
 # A counted word this short may be shorthand the answer spells out ("bil", "km"): not checked.
 MIN_COUNTED_LENGTH = 4  # evidence: a name in the answer that the question does not use
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
@@ -46,6 +47,7 @@ class Kind:
     evidence: tuple[re.Pattern[str], ...] = ()
     needs_names: bool = False
     needs_full_names: bool = False
+    needs_places: bool = False
     within: str = ""  # the broader kind this one is part of ("money" within "number")
     words: frozenset[str] = frozenset()  # words that make a question of ``within`` ask this
     after: tuple[str, ...] = ()  # ...when it asks ``within`` with one of these ("how much")
@@ -54,7 +56,7 @@ class Kind:
     @property
     def checked(self) -> bool:
         """True when an answer's text can show this kind (else every entry is taken to give it)."""
-        return bool(self.evidence) or self.needs_names or self.needs_full_names
+        return bool(self.evidence) or self.needs_names or self.needs_full_names or self.needs_places
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ class Kinds:
         not_names: Iterable[str] = (),
         not_said: str = "The article doesn't say that.",
         counted: Iterable[str] = (),
+        locatives: Iterable[str] = (),
     ) -> None:
         self.kinds = tuple(kinds)
         self.by_name: Mapping[str, Kind] = {kind.name: kind for kind in self.kinds}
@@ -93,6 +96,13 @@ class Kinds:
         # "how many X": X is what is counted.
         phrases = "|".join(re.escape(normalize(p)) for p in counted)
         self._counted = re.compile(rf"(?:^| )(?:{phrases}) (\w+)") if phrases else None
+        # A name where something is, goes or comes from: "in Beijing", "to northeast China".
+        before = "|".join(re.escape(word) for word in locatives if word)
+        self._place = re.compile(
+            rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+            if before
+            else r"(?!)"
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -151,6 +161,10 @@ class Kinds:
             found = [_words_at(answer, m) for e in kind.evidence for m in e.finditer(answer)]
             if kind.needs_full_names:
                 found += [tuple(normalize(m.group()).split()) for m in _FULL_NAME.finditer(answer)]
+            if kind.needs_places:
+                found += [
+                    tuple(normalize(m.group(1)).split()) for m in self._place.finditer(answer)
+                ]
             if found:
                 shown_by[kind.name] = found
                 if kind.within:
@@ -274,7 +288,9 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
         evidence = [str(e) for e in item.get("evidence") or ()]
         try:
             compiled = tuple(
-                re.compile(e, re.IGNORECASE) for e in evidence if e not in (NAMES, FULL_NAMES)
+                re.compile(e, re.IGNORECASE)
+                for e in evidence
+                if e not in (NAMES, FULL_NAMES, PLACES)
             )
         except re.error as error:
             raise KindsError(f"{where}: evidence: {error}") from None
@@ -287,6 +303,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
                 compiled,
                 NAMES in evidence,
                 FULL_NAMES in evidence,
+                PLACES in evidence,
                 str(item.get("within", "")),
                 frozenset(map(normalize, item.get("words") or ())),
                 tuple(map(normalize, item.get("after") or ())),
@@ -304,4 +321,5 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
             raise KindsError(f"{path.name}: kind {kind.name!r}: within unknown {kind.within!r}")
     endings = map(str, data.get("not_name_endings") or ())
     counted = map(str, data.get("counted") or ())
-    return Kinds(kinds, endings, not_names, data["not_said"].strip(), counted)
+    locatives = map(str, data.get("locatives") or ())
+    return Kinds(kinds, endings, not_names, data["not_said"].strip(), counted, locatives)

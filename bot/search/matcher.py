@@ -28,6 +28,8 @@ from bot.search.retrieval import EntryIndex, IndexedEntry, TermMatch
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+# A word this short that nobody knows is more likely chat ("smth") than a name.
+MIN_NAME_LENGTH = 4
 
 
 class Matcher:
@@ -98,6 +100,13 @@ class Matcher:
         if (unmet and not long_question) or lacks_kind(scored[0].item):
             scored, rivals = prefer_entries_that_fit(scored, fits, config)
             unmet = unmet_aspects(analyzer, asked, scored[0].item)
+        # "is gazprom building it": a yes or no about a name the knowledge base never uses is
+        # nothing the article confirms (a wrong figure is: "wasn't it 5000km" gets the right one).
+        unconfirmed = (
+            tuple(match.word for match in matches if _unknown_name(match))
+            if kind is not None and kind.name == "yesno" and not long_question
+            else ()
+        )
         lone_word = len(matches) == 1 and not _has_keyword(scored[0].item, matches[0])
         evidence = Evidence.of(
             scored,
@@ -107,8 +116,9 @@ class Matcher:
             analyzer.is_personal(asked),
             lone_word,
             rivals=rivals,
-            unmet_kind=lacks_kind(scored[0].item),
+            unmet_kind=kind if unconfirmed else lacks_kind(scored[0].item),
             asked_kind=kind,
+            unconfirmed=unconfirmed,
         )
         return decide(
             question,
@@ -195,6 +205,16 @@ class Matcher:
             ranked.append(Scored(candidate, coverage, item))
         ranked.sort(key=lambda scored: scored.candidate.score, reverse=True)
         return ranked
+
+
+def _unknown_name(match: TermMatch) -> bool:
+    """True for a word the knowledge base does not know and English does not either: a name."""
+    return (
+        not match.known
+        and match.unusual
+        and len(match.word) >= MIN_NAME_LENGTH
+        and not any(character.isdigit() for character in match.word)
+    )
 
 
 def _has_keyword(item: IndexedEntry, match: TermMatch) -> bool:

@@ -42,6 +42,7 @@ class Evidence:
     lone_word: bool = False  # one topic word, which no phrasing of the entry has on its own
     unmet_kind: Kind | None = None  # the kind asked (a time, a number) the entry does not give
     asked_kind: Kind | None = None  # what the question asks for, whether or not the entry gives it
+    unconfirmed: tuple[str, ...] = ()  # names a yes-or-no question uses that no entry does
 
     @classmethod
     def of(
@@ -55,6 +56,7 @@ class Evidence:
         rivals: int | None = None,
         unmet_kind: Kind | None = None,
         asked_kind: Kind | None = None,
+        unconfirmed: tuple[str, ...] = (),
     ) -> Evidence:
         """Gather the evidence from ranked candidates (best first).
 
@@ -81,6 +83,7 @@ class Evidence:
             lone_word,
             unmet_kind,
             asked_kind,
+            unconfirmed,
         )
 
     def vetoes(self, thresholds: Thresholds) -> list[tuple[Rule, str]]:
@@ -176,7 +179,11 @@ ANSWER_RULES: tuple[Rule, ...] = (
         "asked-kind",
         "a question asking for a kind of thing (a time, a number) needs an entry that gives it",
         lambda e, t: (
-            f"asks for {e.unmet_kind.name}, which the entry does not give" if e.unmet_kind else ""
+            f"asks yes or no about {', '.join(map(repr, e.unconfirmed))}, which no entry uses"
+            if e.unconfirmed
+            else f"asks for {e.unmet_kind.name}, which the entry does not give"
+            if e.unmet_kind
+            else ""
         ),
     ),
     Rule(

@@ -101,6 +101,20 @@ def test_a_name_is_given_by_a_name_of_several_words_or_by_called() -> None:
     assert not KINDS.answers(bank, asked_again, "what is the new development bank called")
 
 
+def test_a_place_is_a_name_the_answer_puts_something_in_or_sends_it_to() -> None:
+    measure = KINDS.of_entry(
+        [], "The measure would require the US and South Korea to halt military drills."
+    )
+    route = KINDS.of_entry([], "A second gas pipeline from western Siberia to Xinjiang province.")
+    asked = KINDS.asked("where in south korea are the drills")
+    assert asked is not None and asked.name == "place"
+    assert not KINDS.answers(measure, asked, "where in south korea are the drills")
+    where = KINDS.asked("where will the second pipeline go")
+    assert KINDS.answers(route, where, "where will the second pipeline go")
+    # A place the question names itself is no answer to where in it.
+    assert not KINDS.answers(route, where, "where in xinjiang will the pipeline from siberia go")
+
+
 # -- through the engine, the CLI and the text renderer --------------------------------------------
 
 
@@ -116,6 +130,34 @@ def test_a_question_the_topic_entry_does_not_answer_gets_not_in_the_article(
     assert text.startswith("The article doesn't give that amount.")
     assert "What it does say: " + result.shown.answer.split()[0] in text
     assert result.shown.quotes[0].text.split()[0] in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is gazprom building the second gas pipeline", "did rosneft sign the 400 billion gas deal"],
+)
+def test_a_yes_or_no_about_a_name_nobody_wrote_down_is_not_confirmed(
+    engine: Engine, question: str
+) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.NOT_IN_ARTICLE
+    assert result.not_said == "The article doesn't say whether that is so."
+    assert result.shown is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("did putin host xi in moskow", "xi-moscow-visit"),
+        ("is the border 4000km long", "border-length"),
+    ],
+)
+def test_a_yes_or_no_with_a_typo_or_a_wrong_figure_is_still_answered(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.ANSWER
+    assert result.entry is not None and result.entry.id == entry_id
 
 
 def test_the_same_topic_asked_what_it_does_say_is_answered(engine: Engine) -> None:
@@ -151,6 +193,15 @@ def test_explain_shows_the_kind_asked_and_why_the_entry_did_not_answer(
     assert "Asks for: money ('investment-fund' does not give it)." in out
     assert "asked-kind: asks for money, which the entry does not give" in out
     assert "said the article does not say it" in out
+
+
+def test_explain_names_the_word_a_yes_or_no_cannot_be_confirmed_by(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "is gazprom building the second gas pipeline"]) == 0
+    out = capsys.readouterr().out
+    assert "Asks for: yesno ('second-gas-pipeline' cannot confirm 'gazprom')." in out
+    assert "asked-kind: asks yes or no about 'gazprom', which no entry uses" in out
 
 
 # -- moderators' answers: field ---------------------------------------------------------------
