@@ -48,6 +48,7 @@ SETS = {
     "dev15": EVAL_DIR / "dev15.yaml",
     "dev16": EVAL_DIR / "dev16.yaml",
     "dev17": EVAL_DIR / "dev17.yaml",
+    "dev18": EVAL_DIR / "dev18.yaml",
 }
 
 
