@@ -148,7 +148,9 @@ class Kinds:
         Inferred: the kinds its phrasings ask for, the checked kinds its ``answer`` (the text a
         reply shows: answer and quotes) shows, and every kind no text can show (reasons, yes/no).
         """
-        names = self.names_in(answer)
+        # Names of who did something: a name the answer puts somewhere ("to Xinjiang") is a place.
+        places = {word for m in self._place.finditer(answer) for word in normalize(m[1]).split()}
+        names = self.names_in(answer) - places
         words = frozenset(stem(word) for word in normalize(answer).split())
         by_phrasing = frozenset(
             kind.name for kind in map(self.asked, phrasings) if kind is not None

@@ -42,13 +42,13 @@ MEASURED = {
     "dev13": (84, 2, 5),  # of 114, 34: measured once unseen at the end of issue 9
     "dev14": (111, 2, 0),  # of 137, 24: measured unseen before and after issue 10, never tuned on
     "dev15": (77, 6, 0),  # of 141, 23: sealed like dev14, in harder voices (speech-to-text, slang)
-    "dev16": (53, 3, 0),  # of 74, 15: written for issue 10's tuning, with 65 unsaid questions
+    "dev16": (55, 3, 0),  # of 74, 15: written for issue 10's tuning, with 65 unsaid questions
     "dev17": (84, 2, 0),  # of 144, 21: sealed; measured unseen at 2a1ec18 and after, not tuned on
     "dev18": (65, 0, 0),  # of 75, 12: for tuning, with 104 unsaid questions
 }
 # Questions about the article's subjects that it does not answer, answered as a fact anyway (the
 # worst outcome), for the sets that have them.
-UNSAID_ANSWERED = {"dev14": 15, "dev15": 13, "dev16": 8, "dev17": 18, "dev18": 25}
+UNSAID_ANSWERED = {"dev14": 15, "dev15": 13, "dev16": 8, "dev17": 18, "dev18": 22}
 MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what it did
     "questions": (100, 40),
     "dev": (50, 20),

@@ -115,6 +115,24 @@ def test_a_place_is_a_name_the_answer_puts_something_in_or_sends_it_to() -> None
     assert not KINDS.answers(route, where, "where in xinjiang will the pipeline from siberia go")
 
 
+def test_a_name_the_answer_puts_somewhere_is_no_one_who_did_it() -> None:
+    route = KINDS.of_entry([], "A 3,200km gas pipeline to northeast China, built in Siberia.")
+    asked = KINDS.asked("which company runs the pipeline")
+    assert asked is not None and asked.name == "person"
+    assert not KINDS.answers(route, asked, "which company runs the pipeline")
+    suspended = KINDS.of_entry([], "Russia was suspended from the G8 during the crisis.")
+    group = KINDS.asked("which group was russia suspended from")
+    assert KINDS.answers(suspended, group, "which group was russia suspended from")
+
+
+def test_which_month_asks_for_a_date_that_this_month_does_not_give() -> None:
+    trip = KINDS.of_entry([], "Trump visits the region for 12 days this month.")
+    asked = KINDS.asked("which month is the trip")
+    assert asked is not None and asked.name == "date"
+    assert not KINDS.answers(trip, asked, "which month is the trip")
+    assert KINDS.answers(KINDS.of_entry([], "The forum was held in May."), asked, "which month")
+
+
 # -- through the engine, the CLI and the text renderer --------------------------------------------
 
 
