@@ -268,3 +268,24 @@ def test_min_answer_score_makes_the_cli_more_cautious() -> None:
 
     assert usual["matched"] and usual["score"] < 99.9
     assert not cautious["matched"] and cautious["quotes"] == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `python -m bot validate --verbose | head -1`, at its most abrupt: the reader is gone
+    # before the first line is written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "bot", "validate", "--verbose"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=PROJECT,
+            env={**os.environ, "PYTHONPATH": str(PROJECT)},
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    error = finished.stderr.decode()
+    assert finished.returncode == 141, error
+    assert "Traceback" not in error and "BrokenPipe" not in error
