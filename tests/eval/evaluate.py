@@ -49,6 +49,7 @@ SETS = {
     "dev16": EVAL_DIR / "dev16.yaml",
     "dev17": EVAL_DIR / "dev17.yaml",
     "dev18": EVAL_DIR / "dev18.yaml",
+    "dev19": EVAL_DIR / "dev19.yaml",
 }
 
 
