@@ -87,6 +87,7 @@ class Kinds:
         not_said: str = "The article doesn't say that.",
         counted: Iterable[str] = (),
         locatives: Iterable[str] = (),
+        units: Iterable[Iterable[str]] = (),
     ) -> None:
         self.kinds = tuple(kinds)
         self.by_name: Mapping[str, Kind] = {kind.name: kind for kind in self.kinds}
@@ -96,6 +97,8 @@ class Kinds:
         # "how many X": X is what is counted.
         phrases = "|".join(re.escape(normalize(p)) for p in counted)
         self._counted = re.compile(rf"(?:^| )(?:{phrases}) (\w+)") if phrases else None
+        # Units of one measure, stemmed: "how many kilometres" counts no thing, it asks a length.
+        self._units = tuple(frozenset(stem(normalize(w)) for w in unit) for unit in units)
         # A name where something is, goes or comes from: "in Beijing", "to northeast China".
         before = "|".join(re.escape(word) for word in locatives if word)
         self._place = re.compile(
@@ -216,7 +219,11 @@ class Kinds:
         word = counted.group(1)
         if len(word) < MIN_COUNTED_LENGTH:  # "how many bil", "how many km": shorthand
             return True
-        return not entry.words.isdisjoint({stem(word), stem(word.removesuffix("s"))})
+        readings = {stem(word), stem(word.removesuffix("s"))}
+        for unit in self._units:  # "how many miles": a figure in km answers it
+            if not readings.isdisjoint(unit):
+                readings |= unit
+        return not entry.words.isdisjoint(readings)
 
     def names_in(self, text: str) -> frozenset[str]:
         """Return the capitalised names of a text, lowercased, without words of nations.
@@ -324,4 +331,5 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
     endings = map(str, data.get("not_name_endings") or ())
     counted = map(str, data.get("counted") or ())
     locatives = map(str, data.get("locatives") or ())
-    return Kinds(kinds, endings, not_names, data["not_said"].strip(), counted, locatives)
+    units = [map(str, unit) for unit in data.get("units") or ()]
+    return Kinds(kinds, endings, not_names, data["not_said"].strip(), counted, locatives, units)

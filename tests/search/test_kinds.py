@@ -133,6 +133,17 @@ def test_which_month_asks_for_a_date_that_this_month_does_not_give() -> None:
     assert KINDS.answers(KINDS.of_entry([], "The forum was held in May."), asked, "which month")
 
 
+@pytest.mark.parametrize(
+    "asked", ["how many kilometres long is it", "how many miles is it", "how many dollars"]
+)
+def test_a_unit_counts_no_thing_a_figure_in_the_same_measure_gives_it(asked: str) -> None:
+    route = KINDS.of_entry([], "A 3,200km gas pipeline worth $400 billion.")
+    kind = KINDS.asked(asked)
+    assert kind is not None
+    assert KINDS.answers(route, kind, asked)
+    assert not KINDS.answers(KINDS.of_entry([], "Three pipelines."), kind, asked)
+
+
 # -- through the engine, the CLI and the text renderer --------------------------------------------
 
 
