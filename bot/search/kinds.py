@@ -88,6 +88,7 @@ class Kinds:
         counted: Iterable[str] = (),
         locatives: Iterable[str] = (),
         units: Iterable[Iterable[str]] = (),
+        settled: Iterable[str] = (),
     ) -> None:
         self.kinds = tuple(kinds)
         self.by_name: Mapping[str, Kind] = {kind.name: kind for kind in self.kinds}
@@ -100,12 +101,8 @@ class Kinds:
         # Units of one measure, stemmed: "how many kilometres" counts no thing, it asks a length.
         self._units = tuple(frozenset(stem(normalize(w)) for w in unit) for unit in units)
         # A name where something is, goes or comes from: "in Beijing", "to northeast China".
-        before = "|".join(re.escape(word) for word in locatives if word)
-        self._place = re.compile(
-            rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
-            if before
-            else r"(?!)"
-        )
+        self._place = _after(locatives)
+        self._settled = _after(settled)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -144,16 +141,21 @@ class Kinds:
         return kind
 
     def of_entry(
-        self, phrasings: Iterable[str], answer: str, stated: Iterable[str] = ()
+        self,
+        phrasings: Iterable[str],
+        answer: str,
+        stated: Iterable[str] = (),
+        places: Iterable[str] = (),
     ) -> Answers:
         """Return what an entry answers, from its ``answers:`` field or else inferred.
 
         Inferred: the kinds its phrasings ask for, the checked kinds its ``answer`` (the text a
         reply shows: answer and quotes) shows, and every kind no text can show (reasons, yes/no).
+        ``places`` are names known to be places (``places_in`` over the whole knowledge base).
         """
-        # Names of who did something: a name the answer puts somewhere ("to Xinjiang") is a place.
-        places = {word for m in self._place.finditer(answer) for word in normalize(m[1]).split()}
-        names = self.names_in(answer) - places
+        # Names of who did something: a name put somewhere ("to Xinjiang", "in Moscow"), here or
+        # anywhere in the knowledge base, is a place, not who did it ("Moscow has opened...").
+        names = self.names_in(answer) - self.places_in(answer) - frozenset(places)
         words = frozenset(stem(word) for word in normalize(answer).split())
         by_phrasing = frozenset(
             kind.name for kind in map(self.asked, phrasings) if kind is not None
@@ -225,6 +227,14 @@ class Kinds:
                 readings |= unit
         return not entry.words.isdisjoint(readings)
 
+    def places_in(self, text: str) -> frozenset[str]:
+        """Return the words of names a text puts somewhere ("in Beijing", "to Xinjiang")."""
+        return _words_of(self._place, text)
+
+    def known_places(self, texts: Iterable[str]) -> frozenset[str]:
+        """Return the names some text settles as places ("in Moscow"), for ``of_entry``."""
+        return frozenset().union(*(_words_of(self._settled, text) for text in texts))
+
     def names_in(self, text: str) -> frozenset[str]:
         """Return the capitalised names of a text, lowercased, without words of nations.
 
@@ -236,6 +246,22 @@ class Kinds:
             if word and word not in self.not_names and not word.endswith(self.not_name_endings):
                 names.add(word)
         return frozenset(names)
+
+
+def _after(words: Iterable[str]) -> re.Pattern[str]:
+    """Return a pattern for a capitalised name after one of ``words`` ("in the BRICS states")."""
+    before = "|".join(re.escape(word) for word in words if word)
+    if not before:
+        return re.compile(r"(?!)")
+    return re.compile(
+        rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+    )
+
+
+def _words_of(pattern: re.Pattern[str], text: str) -> frozenset[str]:
+    return frozenset(
+        word for found in pattern.finditer(text) for word in normalize(found[1]).split()
+    )
 
 
 def _words_at(text: str, found: re.Match[str]) -> tuple[str, ...]:
@@ -332,4 +358,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
     counted = map(str, data.get("counted") or ())
     locatives = map(str, data.get("locatives") or ())
     units = [map(str, unit) for unit in data.get("units") or ()]
-    return Kinds(kinds, endings, not_names, data["not_said"].strip(), counted, locatives, units)
+    settled = map(str, data.get("settled") or ())
+    return Kinds(
+        kinds, endings, not_names, data["not_said"].strip(), counted, locatives, units, settled
+    )

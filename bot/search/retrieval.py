@@ -97,6 +97,9 @@ class EntryIndex:
         prepare = analyzer.prepare
         self.items: list[IndexedEntry] = []
         postings: defaultdict[str, list[int]] = defaultdict(list)
+        entries = list(entries)
+        bodies = [" ".join((e.answer, *(quote.text for quote in e.quotes))) for e in entries]
+        places = analyzer.kinds.known_places(bodies)
         for position, entry in enumerate(entries):
             phrasings = tuple(
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
@@ -120,9 +123,7 @@ class EntryIndex:
                     {term: tuple(found) for term, found in phrasings_with.items()},
                     aspects or _NO_WORDS,
                     analyzer.kinds.of_entry(
-                        entry.phrasings,
-                        " ".join((entry.answer, *(quote.text for quote in entry.quotes))),
-                        entry.answers,
+                        entry.phrasings, bodies[position], entry.answers, places
                     ),
                 )
             )

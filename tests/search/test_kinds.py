@@ -144,6 +144,19 @@ def test_a_unit_counts_no_thing_a_figure_in_the_same_measure_gives_it(asked: str
     assert not KINDS.answers(KINDS.of_entry([], "Three pipelines."), kind, asked)
 
 
+def test_a_name_put_in_a_place_anywhere_is_a_place_everywhere() -> None:
+    bodies = ["Putin hosted Xi in Moscow.", "Moscow has opened its oil sector to Beijing."]
+    places = KINDS.known_places(bodies)
+    assert "moscow" in places and "putin" not in places
+    sector = KINDS.of_entry([], bodies[1], places=places)
+    visit = KINDS.of_entry([], bodies[0], places=places)
+    asked = "which russian oil companies opened up"
+    kind = KINDS.asked(asked)
+    assert kind is not None and kind.name == "person"
+    assert not KINDS.answers(sector, kind, asked)
+    assert KINDS.answers(visit, KINDS.asked("who hosted xi"), "who hosted xi")
+
+
 # -- through the engine, the CLI and the text renderer --------------------------------------------
 
 
