@@ -14,6 +14,7 @@ ANSWER_KINDS = (
     "percent",
     "duration",
     "date",
+    "future",
     "time",
     "number",
     "name",

@@ -157,6 +157,17 @@ def test_a_name_put_in_a_place_anywhere_is_a_place_everywhere() -> None:
     assert KINDS.answers(visit, KINDS.asked("who hosted xi"), "who hosted xi")
 
 
+def test_when_something_will_happen_needs_a_time_to_come() -> None:
+    doubling = KINDS.of_entry([], "It was announced this week that the fund will double in size.")
+    trip = KINDS.of_entry([], "Trump visits the region for 12 days this month.")
+    asked = KINDS.asked("when will the fund double")
+    assert asked is not None and asked.name == "future"
+    assert not KINDS.answers(doubling, asked, "when will the fund double")
+    assert KINDS.answers(trip, KINDS.asked("when will trump visit"), "when will trump visit")
+    past = KINDS.asked("when did trump say 'we will'")
+    assert past is not None and past.name == "time"
+
+
 # -- through the engine, the CLI and the text renderer --------------------------------------------
 
 
