@@ -28,8 +28,9 @@ PLACES = "places"  # evidence: a name after "in", "to", "from"... that the quest
 # A counted word this short may be shorthand the answer spells out ("bil", "km"): not checked.
 MIN_COUNTED_LENGTH = 4  # evidence: a name in the answer that the question does not use
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
-# A name of several words: capitalised words, small words allowed between ("Bank of China").
-_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the)\s+)?[A-Z][\w'’-]*)+")
+# A name of several words: capitalised words, "of", "for" or "the" between ("Bank of China");
+# not "and", which joins two names ("Russia and China").
+_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the)\s+)?[A-Z][\w'’-]*)+")
 
 
 class KindsError(ValueError):

@@ -49,7 +49,7 @@ MEASURED = {
 }
 # Questions about the article's subjects that it does not answer, answered as a fact anyway (the
 # worst outcome), for the sets that have them.
-UNSAID_ANSWERED = {"dev14": 15, "dev15": 13, "dev16": 5, "dev17": 18, "dev18": 18, "dev19": 9}
+UNSAID_ANSWERED = {"dev14": 15, "dev15": 13, "dev16": 5, "dev17": 18, "dev18": 17, "dev19": 9}
 MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what it did
     "questions": (100, 40),
     "dev": (50, 20),

@@ -97,6 +97,9 @@ def test_a_name_is_given_by_a_name_of_several_words_or_by_called() -> None:
     assert not KINDS.answers(route, asked, "what is the eastern pipeline called")
     assert KINDS.answers(bank, KINDS.asked("whats the bank called"), "whats the bank called")
     assert KINDS.answers(named, KINDS.asked("what is the plan called"), "what is the plan called")
+    agency = KINDS.of_entry([], "Russia and China plan a joint credit agency.")
+    called = "what is the credit agency called"
+    assert not KINDS.answers(agency, KINDS.asked(called), called)
     asked_again = KINDS.asked("what is the new development bank called")
     assert not KINDS.answers(bank, asked_again, "what is the new development bank called")
 
