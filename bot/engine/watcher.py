@@ -63,9 +63,9 @@ async def watch(
             lost = True
             await asyncio.sleep(RETRY_SECONDS)
             continue
-        if lost:
-            lost = False
-            await _reload(manager, on_outcome)
+        # Back after a loss, reload once the new watch is up (its first step), so that an edit
+        # made between the reload and the watch starting is not missed.
+        pending, lost = lost, False
         try:
             async for changes in awatch(
                 directory,
@@ -77,7 +77,8 @@ async def watch(
                 force_polling=polling or None,
             ):
                 moved = _identity(directory) != identity
-                if changes or moved:  # a vanished directory is reported like any broken edit
+                if changes or moved or pending:  # a vanished directory is reported like an edit
+                    pending = False
                     log.debug("knowledge changed: %s", sorted(path for _, path in changes))
                     await _reload(manager, on_outcome)
                 if moved:
