@@ -13,6 +13,7 @@ Every number comes from one MatchConfig (config.py); every word list from the le
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -28,6 +29,9 @@ from bot.search.retrieval import EntryIndex, IndexedEntry, TermMatch
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+# A short question ending in the asker's guess: "..., mattis?", "..., the 1960s?".
+_GUESS = re.compile(r"([^,]*[^\s,])[ \t]*,[ \t]*(?:[^\s,?]+[ \t]*){1,3}\?+")
+MIN_HEAD_WORDS = 3  # topic words the question needs without the guess
 # A word this short that nobody knows is more likely chat ("smth") than a name.
 MIN_NAME_LENGTH = 4
 
@@ -63,8 +67,23 @@ class Matcher:
 
         ``thresholds`` overrides the config's own (and its strict ones, with ``strict``).
         """
+        thresholds = thresholds or (self.config.strict if strict else self.config.thresholds)
+        result = self._ask(question, thresholds)
+        if result.outcome in (Outcome.SUGGESTIONS, Outcome.NO_MATCH):
+            # "who said strategic patience was over, mattis?": the guess after the comma is the
+            # asker's, and the article may answer the question without it.
+            guess = _GUESS.fullmatch(question.strip())
+            if (
+                guess
+                and len(self.analyzer.words(self.analyzer.prepare(guess[1]))) >= MIN_HEAD_WORDS
+            ):
+                head = self._ask(guess[1] + "?", thresholds)
+                if head.outcome is Outcome.ANSWER:
+                    return replace(head, question=question)
+        return result
+
+    def _ask(self, question: str, thresholds: Thresholds) -> AskResult:
         config, analyzer = self.config, self.analyzer
-        thresholds = thresholds or (config.strict if strict else config.thresholds)
         typed = question[: MAX_QUESTION_CHARS * 2]
         prepared = analyzer.prepare(typed)[:MAX_QUESTION_CHARS]
         if not prepared:
@@ -73,7 +92,7 @@ class Matcher:
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
         last_typed, last = analyzer.last_sentence(typed)
         if last and self._stands_alone(last_typed, last, prepared):
-            alone = self.ask(last_typed, thresholds=thresholds)
+            alone = self._ask(last_typed, thresholds)
             if alone.entry is not None:
                 return replace(alone, question=question)
         matches, known = self.analyse(prepared, typed)

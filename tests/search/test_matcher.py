@@ -360,3 +360,23 @@ def test_one_everyday_word_is_not_answered_by_an_alternate_that_merely_contains_
     assert not cold.matched
     assert cold.evidence is not None and cold.evidence.lone_word
     assert matcher.ask("border").matched  # a keyword the moderators gave the entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("when did deng and gorbachev fall out, the 1970s?", "deng-gorbachev"),
+        ("who said all options were on the table, trump?", "tillerson-all-options"),
+    ],
+)
+def test_a_guess_after_the_comma_does_not_stop_the_answer(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.ANSWER
+    assert result.entry is not None and result.entry.id == entry_id
+    assert result.question == question
+
+
+def test_a_guess_after_the_comma_does_not_make_chat_an_answer(engine: Engine) -> None:
+    assert engine.ask("what is the capital of france, paris?").outcome is Outcome.NO_MATCH
