@@ -45,11 +45,11 @@ MEASURED = {
     "dev16": (57, 3, 0),  # of 74, 15: written for issue 10's tuning, with 65 unsaid questions
     "dev17": (83, 2, 0),  # of 144, 21: sealed; measured unseen at 2a1ec18 and after, not tuned on
     "dev18": (65, 0, 0),  # of 75, 12: for tuning, with 104 unsaid questions
-    "dev19": (93, 4, 0),  # of 137, 24: sealed; measured unseen at 96949f8 and 3b13133, not tuned on
+    "dev19": (94, 4, 0),  # of 137, 24: sealed; measured unseen at 96949f8 and 3b13133, not tuned on
 }
 # Questions about the article's subjects that it does not answer, answered as a fact anyway (the
 # worst outcome), for the sets that have them.
-UNSAID_ANSWERED = {"dev14": 13, "dev15": 15, "dev16": 5, "dev17": 16, "dev18": 17, "dev19": 8}
+UNSAID_ANSWERED = {"dev14": 14, "dev15": 15, "dev16": 5, "dev17": 16, "dev18": 17, "dev19": 9}
 MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what it did
     "questions": (100, 40),
     "dev": (50, 20),
