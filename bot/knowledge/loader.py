@@ -595,65 +595,76 @@ def _load_synonyms(
         return {}, {}, {}
     fields = _fields(node, SYNONYM_FILE_FIELDS, out)
     names = _names(fields.get("names"), sources, out)
-    groups_node = fields.get("synonyms")
     groups: dict[str, tuple[str, ...]] = {}
     lines: dict[str, int] = {}
     owner: dict[str, tuple[str, str]] = {}  # reading -> (group, first variant)
-    if groups_node is not None and not isinstance(groups_node, yaml.MappingNode):
-        out.add(
-            "must map each article word to a list of words", line_of(groups_node), field="synonyms"
-        )
-    elif groups_node is not None:
-        for duplicate in duplicate_keys(groups_node):
-            out.add(
-                f"duplicate key (first on line {duplicate.first_line}); keep one",
-                duplicate.line,
-                field=f"synonyms.{duplicate.key}",
-            )
-        for key_node, value_node in groups_node.value:
-            word = _text(key_node, out, "synonyms")
-            if word is None:
+    for word, key_node, variants in _keyed_lists(
+        fields.get("synonyms"), "synonyms", "must map each article word to a list of words", out
+    ):
+        name = f"synonyms.{word}"
+        if not normalize(word):
+            out.add(f"{word!r} has no words once punctuation is ignored", line_of(key_node))
+            continue
+        # A group's key may be several words ("north korea: [nk, dprk]"); what members type
+        # for it is one word each, read as the whole key.
+        for variant, line in (
+            variants
+            if " " in normalize(word)
+            else [
+                (word, line_of(key_node)),
+                *variants,
+            ]
+        ):
+            if len(normalize(variant).split()) != 1:
+                out.add(f"{variant!r} must be a single word", line, field=name)
                 continue
-            name = f"synonyms.{word}"
-            variants = _text_list(value_node, out, name)
-            if variants is None:
-                continue
-            if not normalize(word):
-                out.add(f"{word!r} has no words once punctuation is ignored", line_of(key_node))
-                continue
-            # A group's key may be several words ("north korea: [nk, dprk]"); what members type
-            # for it is one word each, read as the whole key.
-            for variant, line in (
-                variants
-                if " " in normalize(word)
-                else [
-                    (word, line_of(key_node)),
-                    *variants,
-                ]
-            ):
-                if len(normalize(variant).split()) != 1:
-                    out.add(f"{variant!r} must be a single word", line, field=name)
-                    continue
-                # Matching drops word endings, so "dealing" is read as "deal": two groups must
-                # not claim one reading, or one silently takes the other's words.
-                reading = stem(normalize(variant))
-                first = owner.get(reading)
-                if first is not None and first[0] != word:
-                    group, other = first
-                    out.add(
-                        f"{variant!r} is already a synonym of {group!r}"
-                        if normalize(other) == normalize(variant)
-                        else f"{variant!r} reads as {reading!r} in matching, the same as {other!r} "
-                        f"in group {group!r}; one reading can belong to one group only",
-                        line,
-                        field=name,
-                    )
-                elif first is None:
-                    owner[reading] = (word, variant)
-            groups[word] = tuple(variant for variant, _ in variants)
-            lines[word] = line_of(key_node)
+            # Matching drops word endings, so "dealing" is read as "deal": two groups must
+            # not claim one reading, or one silently takes the other's words.
+            reading = stem(normalize(variant))
+            first = owner.get(reading)
+            if first is not None and first[0] != word:
+                group, other = first
+                out.add(
+                    f"{variant!r} is already a synonym of {group!r}"
+                    if normalize(other) == normalize(variant)
+                    else f"{variant!r} reads as {reading!r} in matching, the same as {other!r} "
+                    f"in group {group!r}; one reading can belong to one group only",
+                    line,
+                    field=name,
+                )
+            elif first is None:
+                owner[reading] = (word, variant)
+        groups[word] = tuple(variant for variant, _ in variants)
+        lines[word] = line_of(key_node)
     problems.extend(out.problems)
     return groups, lines, names
+
+
+def _keyed_lists(
+    node: yaml.Node | None, section: str, expected: str, out: _Collector
+) -> list[tuple[str, yaml.Node, list[tuple[str, int]]]]:
+    """Read a mapping of text keys to lists of texts; report what is malformed, once each.
+
+    Returns (key, its node, [(item, line)]) for every well-formed key, in file order.
+    """
+    if node is None:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        out.add(expected, line_of(node), field=section)
+        return []
+    for duplicate in duplicate_keys(node):
+        out.add(
+            f"duplicate key (first on line {duplicate.first_line}); keep one",
+            duplicate.line,
+            field=f"{section}.{duplicate.key}",
+        )
+    rows = []
+    for key_node, value_node in node.value:
+        key = _text(key_node, out, section)
+        items = None if key is None else _text_list(value_node, out, f"{section}.{key}")
+        if key is not None and items is not None:
+            rows.append((key, key_node, items))
+    return rows
 
 
 def _names(
@@ -663,32 +674,13 @@ def _names(
 
     Each name must be in an article, word for word; an other name belongs to one name only.
     """
-    if node is None:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        out.add(
-            "must map each name in the article to a list of other names",
-            line_of(node),
-            field="names",
-        )
-        return {}
-    for duplicate in duplicate_keys(node):
-        out.add(
-            f"duplicate key (first on line {duplicate.first_line}); keep one",
-            duplicate.line,
-            field=f"names.{duplicate.key}",
-        )
     texts = [f" {normalize(source.text)} " for source, _ in sources.values()]
     names: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}  # other name, normalised -> its name
-    for key_node, value_node in node.value:
-        name = _text(key_node, out, "names")
-        if name is None:
-            continue
+    for name, key_node, others in _keyed_lists(
+        node, "names", "must map each name in the article to a list of other names", out
+    ):
         field_name = f"names.{name}"
-        others = _text_list(value_node, out, field_name)
-        if others is None:
-            continue
         if not any(f" {normalize(name)} " in text for text in texts):
             out.add(
                 "is not in any article word for word; write the name as the article does",
