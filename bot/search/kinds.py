@@ -24,13 +24,14 @@ from bot.text.stem import stem
 
 NAMES = "names"
 FULL_NAMES = "full names"  # evidence: a name of two or more words the question does not use
-PLACES = "places"  # evidence: a name after "in", "to", "from"... that the question does not use
+PLACES = "places"  # evidence: a name after "in", "to" (locatives) the question does not use
 # A counted word this short may be shorthand the answer spells out ("bil", "km"): not checked.
-MIN_COUNTED_LENGTH = 4  # evidence: a name in the answer that the question does not use
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+MIN_COUNTED_LENGTH = 4
+_WORD = r"[A-Z][\w'’-]*"  # a capitalised word
+_CAPITALISED = re.compile(rf"\b{_WORD}")
 # A name of several words: capitalised words, "of", "for" or "the" between ("Bank of China");
 # not "and", which joins two names ("Russia and China").
-_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|for|the)\s+)?[A-Z][\w'’-]*)+")
+_FULL_NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:of|for|the)\s+)?{_WORD})+")
 
 
 class KindsError(ValueError):
@@ -152,7 +153,7 @@ class Kinds:
 
         Inferred: the kinds its phrasings ask for, the checked kinds its ``answer`` (the text a
         reply shows: answer and quotes) shows, and every kind no text can show (reasons, yes/no).
-        ``places`` are names known to be places (``places_in`` over the whole knowledge base).
+        ``places`` are names known to be places (``known_places`` of the whole knowledge base).
         """
         # Names of who did something: a name put somewhere ("to Xinjiang", "in Moscow"), here or
         # anywhere in the knowledge base, is a place, not who did it ("Moscow has opened...").
@@ -206,14 +207,12 @@ class Kinds:
         if entry.stated:
             return True
         used = normalize(question).split()
-        if asked.name in entry.asked_by_phrasing:
-            pass
-        elif asked.needs_names:
-            return any(not _same_name(name, used) for name in entry.names)
-        elif asked.name in entry.shown_by and all(
-            set(words) <= set(used) for words in entry.shown_by[asked.name]
-        ):
-            return False  # "how long is the second pipeline": "second" is the question's own
+        if asked.name not in entry.asked_by_phrasing:  # its own phrasings vouch for it
+            if asked.needs_names:
+                return any(not _same_name(name, used) for name in entry.names)
+            shown_by = entry.shown_by.get(asked.name, ())
+            if shown_by and all(set(words) <= set(used) for words in shown_by):
+                return False  # "how long is the second pipeline": "second" is the question's own
         if "number" not in (asked.name, asked.within) or self._counted is None:
             return True
         counted = self._counted.search(" ".join(used))
@@ -254,12 +253,11 @@ def _after(words: Iterable[str]) -> re.Pattern[str]:
     before = "|".join(re.escape(word) for word in words if word)
     if not before:
         return re.compile(r"(?!)")
-    return re.compile(
-        rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
-    )
+    return re.compile(rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?({_WORD}(?:\s+{_WORD})*)")
 
 
 def _words_of(pattern: re.Pattern[str], text: str) -> frozenset[str]:
+    """Return the normalised words of the names ``pattern`` finds (its first group)."""
     return frozenset(
         word for found in pattern.finditer(text) for word in normalize(found[1]).split()
     )
@@ -355,11 +353,25 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
     for kind in kinds:
         if kind.within and kind.within not in known:
             raise KindsError(f"{path.name}: kind {kind.name!r}: within unknown {kind.within!r}")
-    endings = map(str, data.get("not_name_endings") or ())
-    counted = map(str, data.get("counted") or ())
-    locatives = map(str, data.get("locatives") or ())
-    units = [map(str, unit) for unit in data.get("units") or ()]
-    settled = map(str, data.get("settled") or ())
+    endings = _word_list(data, "not_name_endings", path)
+    counted = _word_list(data, "counted", path)
+    locatives = _word_list(data, "locatives", path)
+    settled = _word_list(data, "settled", path)
+    units = data.get("units") or []
+    if not isinstance(units, list) or not all(_is_words(unit) for unit in units):
+        raise KindsError(f"{path.name}: units: expected a list of lists of words, one per measure")
     return Kinds(
         kinds, endings, not_names, data["not_said"].strip(), counted, locatives, units, settled
     )
+
+
+def _word_list(data: Mapping[str, object], key: str, path: Path) -> list[str]:
+    """Return an optional top-level list of words; raise KindsError for anything else."""
+    value = data.get(key) or []
+    if not isinstance(value, list) or not _is_words(value):
+        raise KindsError(f"{path.name}: {key}: expected a list of words")
+    return [str(word) for word in value]
+
+
+def _is_words(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(word, str) for word in value)

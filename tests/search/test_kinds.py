@@ -38,6 +38,26 @@ def test_a_kinds_file_without_a_kind_entries_name_is_refused(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("settled: in", "settled: expected a list of words"),
+        ("locatives: [in, 3]", "locatives: expected a list of words"),
+        ("units: [km, miles]", "units: expected a list of lists of words"),
+    ],
+)
+def test_a_kinds_file_with_a_malformed_word_list_is_refused(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    text = kinds_file().read_text(encoding="utf-8")
+    key = line.split(":")[0]
+    start = text.index(f"\n{key}:") + 1
+    end = text.index("\n", start) if key != "units" else text.index("\n# ", start)
+    (tmp_path / "kinds.yaml").write_text(text[:start] + line + text[end:], encoding="utf-8")
+    with pytest.raises(KindsError, match=expected):
+        read_kinds(tmp_path / "kinds.yaml")
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("When Medvedev went to Beijing, what were the main topics", "definition"),  # no "when"
