@@ -51,7 +51,7 @@ OTHER_NAME_SCORE = 95.0  # a name the moderators list as another name of the art
 MAX_BARE_WORDS = 3
 # Small words an acronym leaves out ("International Monetary Fund" is IMF, "Bank of China" BOC),
 # and a name typed in full may leave out ("Brazil, Russia, India, China and South Africa").
-_ACRONYM_SKIPS = frozenset({"of", "and", "the", "for"})
+_SMALL_WORDS = frozenset({"of", "and", "the", "for"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +106,13 @@ class QuoteFinder:
         self.terms = list(unique.values())
         self._folded_terms = [t.casefold() for t in self.terms]
         self.vocabulary = sorted({w for s in self.sentences for w in s.words})
-        # Adjacent words run together ("pre emptive" -> "preemptive"), and acronyms of the
-        # article's names ("international monetary fund" -> "imf"): position -> sentences.
+        self._words = frozenset(self.vocabulary)
         # The article's words by their letters, for typos that swap two letters ("brisc").
         self._anagrams: dict[str, list[str]] = {}
         for word in self.vocabulary:
             self._anagrams.setdefault("".join(sorted(word)), []).append(word)
+        # Adjacent words run together ("pre emptive" -> "preemptive": the sentences that have
+        # them), and acronyms of the article's names ("imf" -> "international monetary fund").
         self._joined: dict[str, set[int]] = {}
         self._acronyms: dict[str, str] = {}
         self._other_names = {  # "ussr" -> "soviet union"; small words aside
@@ -158,12 +159,12 @@ class QuoteFinder:
         joined = self._joined.get(together)
         if joined:  # "preemptive" -> "pre emptive", "li ke qiang" -> "li keqiang"
             return dict.fromkeys(joined, JOINED_SCORE)
-        if len(words) >= 2 and together in self.vocabulary:  # "gorba chev" -> "gorbachev"
+        if len(words) >= 2 and together in self._words:  # "gorba chev" -> "gorbachev"
             return self._literal(together, JOINED_SCORE)
         if len(words) == 1 and query in self._acronyms:  # "imf" -> "international monetary fund"
             return self._literal(self._acronyms[query], JOINED_SCORE)
         acronym = _acronym(words) if len(words) >= 2 else ""
-        if acronym in self.vocabulary:  # "terminal high altitude area defense" -> "thaad"
+        if acronym in self._words:  # "terminal high altitude area defense" -> "thaad"
             return self._literal(acronym, JOINED_SCORE)
         return {}
 
@@ -180,7 +181,7 @@ class QuoteFinder:
         """Sentences containing a close spelling of every word of the term."""
         mapped: list[tuple[str, float]] = []
         for word in words:
-            if word in self.vocabulary:
+            if word in self._words:
                 mapped.append((word, 100.0))
                 continue
             if len(word) < MIN_TYPO_LENGTH:
@@ -282,9 +283,9 @@ def _as_written(term: str, texts: list[str]) -> str:
 
 def _content(text: str) -> str:
     """Return normalised text without the small words names often drop ("of", "and")."""
-    return " ".join(word for word in text.split() if word not in _ACRONYM_SKIPS)
+    return " ".join(word for word in text.split() if word not in _SMALL_WORDS)
 
 
 def _acronym(words: list[str]) -> str:
     """Return the acronym of normalised words: their first letters, small words left out."""
-    return "".join(word[0] for word in words if word not in _ACRONYM_SKIPS)
+    return "".join(word[0] for word in words if word not in _SMALL_WORDS)
