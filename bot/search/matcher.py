@@ -29,7 +29,7 @@ from bot.search.retrieval import EntryIndex, IndexedEntry, TermMatch
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-# A short question ending in the asker's guess: "..., mattis?", "..., the 1960s?".
+# A question ending in the asker's guess after a comma: "..., mattis?", "..., the 1960s?".
 _GUESS = re.compile(r"([^,]*[^\s,])[ \t]*,[ \t]*(?:[^\s,?]+[ \t]*){1,3}\?+")
 MIN_HEAD_WORDS = 3  # topic words the question needs without the guess
 # A word this short that nobody knows is more likely chat ("smth") than a name.
@@ -73,11 +73,9 @@ class Matcher:
             # "who said strategic patience was over, mattis?": the guess after the comma is the
             # asker's, and the article may answer the question without it.
             guess = _GUESS.fullmatch(question.strip())
-            if (
-                guess
-                and len(self.analyzer.words(self.analyzer.prepare(guess[1]))) >= MIN_HEAD_WORDS
-            ):
-                head = self._ask(guess[1] + "?", thresholds)
+            without = guess[1] if guess else ""  # the question before the comma
+            if len(self.analyzer.words(self.analyzer.prepare(without))) >= MIN_HEAD_WORDS:
+                head = self._ask(without + "?", thresholds)
                 if head.outcome is Outcome.ANSWER:
                     return replace(head, question=question)
         return result

@@ -366,7 +366,7 @@ def test_one_everyday_word_is_not_answered_by_an_alternate_that_merely_contains_
     ("question", "entry_id"),
     [
         ("when did deng and gorbachev fall out, the 1970s?", "deng-gorbachev"),
-        ("who said all options were on the table, trump?", "tillerson-all-options"),
+        ("who announced strategic patience was over, mattis?", "tillerson-strategic-patience"),
     ],
 )
 def test_a_guess_after_the_comma_does_not_stop_the_answer(
