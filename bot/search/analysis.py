@@ -27,7 +27,7 @@ from bot.knowledge.model import KnowledgeBase, Rewrite
 from bot.search.kinds import Kind, Kinds, default_kinds
 from bot.search.lexicon import Lexicon, default_lexicon
 from bot.text.normalize import normalize
-from bot.text.patterns import Pattern, compile_pattern
+from bot.text.patterns import Pattern, compile_pattern, first_of
 from bot.text.stem import stem
 
 # A typed word this long may take two slips against a filler word at least as long ("artical",
@@ -36,6 +36,9 @@ from bot.text.stem import stem
 LONG_FILLER_LENGTH = 7
 # Prepared texts remembered, up to this many (loading prepares every phrasing, often twice).
 PREPARE_CACHE_SIZE = 16384
+# Typed words remembered with their terms, up to this many (a knowledge base of 100,000 entries
+# uses about 30,000 distinct words; each is stemmed once, not once per phrasing).
+WORDS_CACHE_SIZE = 65536
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"\w+")
@@ -93,9 +96,17 @@ class Analyzer:
         for rewrite in rewrites:
             target = self._questions if rewrite.whole_question else self._phrases
             target += [(compile_pattern(p, slots), rewrite.say) for p in rewrite.patterns]
-        # A plain dict, not functools.lru_cache over a bound method: that would make the analyzer
+        # Each section's patterns in one regex: most texts use none of them, and one search
+        # says so (a section is only walked, pattern by pattern, when one of them is there).
+        self._any_framing = first_of(self._framings)
+        self._any_phrase = first_of([pattern for pattern, _ in self._phrases])
+        self._any_idiom = first_of(self._idioms)
+        self._any_greeting = first_of(self._greetings)
+        self._any_small_talk = first_of(self._small_talk)
+        # Plain dicts, not functools.lru_cache over bound methods: that would make the analyzer
         # a reference cycle, left for the cyclic collector instead of freed with its engine.
         self._prepared: dict[str, str] = {}
+        self._words: dict[str, tuple[tuple[str, str], ...]] = {}  # token -> its (word, term)s
 
     @classmethod
     def for_knowledge(cls, knowledge: KnowledgeBase, lexicon: Lexicon | None = None) -> Analyzer:
@@ -118,20 +129,26 @@ class Analyzer:
 
     def _prepare(self, text: str) -> str:
         text = normalize(text)
-        for pattern in self._framings:
-            text = pattern.replace(text, "what about")
-        for pattern, say in self._phrases:
-            text = pattern.replace(text, say)
-        for pattern in self._idioms:
-            text = pattern.replace(text, "")
-        for pattern in self._greetings:
-            text = pattern.strip_leading(text)
+        if self._any_framing.search(text + " "):
+            for pattern in self._framings:
+                text = pattern.replace(text, "what about")
+        if self._any_phrase.search(text + " "):
+            for pattern, say in self._phrases:
+                text = pattern.replace(text, say)
+        if self._any_idiom.search(text + " "):
+            for pattern in self._idioms:
+                text = pattern.replace(text, "")
+        if self._any_greeting.match(text + " "):
+            for pattern in self._greetings:
+                text = pattern.strip_leading(text)
         for pattern in self._address:  # one address to the bot, after the greetings
             found = pattern.whole.match(text + " ")
             if found:
                 text = text[found.end() :].strip()
                 break
-        if any(pattern.fullmatch(text) for pattern in self._small_talk):
+        if self._any_small_talk.match(text + " ") and any(
+            pattern.fullmatch(text) for pattern in self._small_talk
+        ):
             return ""
         for pattern, say in self._questions:
             if pattern.fullmatch(text):
@@ -139,8 +156,9 @@ class Analyzer:
         return text
 
     def forget(self) -> None:
-        """Forget every prepared text (benchmarks time a question as if first asked)."""
+        """Forget every prepared text and word (benchmarks time a question as if first asked)."""
         self._prepared.clear()
+        self._words.clear()
 
     def asks_for_help(self, prepared: str) -> bool:
         """True for a whole question that asks how to use the bot: "help", "what can you do"."""
@@ -156,9 +174,16 @@ class Analyzer:
         """
         found: list[tuple[str, str]] = []
         for token in prepared.split():
-            for word in self.shorthand.get(token, token).split():
-                if word not in self.filler:
-                    found.append((word, self.term(word)))
+            words = self._words.get(token)
+            if words is None:
+                if len(self._words) >= WORDS_CACHE_SIZE:
+                    self._words.clear()
+                words = self._words[token] = tuple(
+                    (word, self.term(word))
+                    for word in self.shorthand.get(token, token).split()
+                    if word not in self.filler
+                )
+            found += words
         return found
 
     def terms(self, prepared: str) -> list[str]:

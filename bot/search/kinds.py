@@ -19,7 +19,7 @@ import yaml
 from bot.knowledge.model import ANSWER_KINDS
 from bot.search.lexicon import default_lexicon
 from bot.text.normalize import normalize
-from bot.text.patterns import Pattern, PatternError, compile_pattern
+from bot.text.patterns import Pattern, PatternError, compile_pattern, first_of, which
 from bot.text.stem import stem
 
 NAMES = "names"
@@ -105,6 +105,13 @@ class Kinds:
         # A name where something is, goes or comes from: "in Beijing", "to northeast China".
         self._place = _after(locatives)
         self._settled = _after(settled)
+        # Every phrase asking a kind, in one regex (kinds in file order, each kind's phrases in
+        # order): one search finds the earliest, ties going to the kind listed first. Kinds
+        # asked only at the start are tried on their own.
+        asking = [(order, kind) for order, kind in enumerate(self.kinds) if not kind.at_start]
+        self._asking = [(order, kind) for order, kind in asking for _ in kind.asks]
+        self._asks = first_of([pattern for _, kind in asking for pattern in kind.asks])
+        self._at_start = [(order, kind) for order, kind in enumerate(self.kinds) if kind.at_start]
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -122,13 +129,13 @@ class Kinds:
             return None
         padded = prepared + " "
         best: tuple[int, int, Kind] | None = None
-        for order, kind in enumerate(self.kinds):
-            for pattern in kind.asks:
-                found = (pattern.leading if kind.at_start else pattern.anywhere).search(padded)
-                if found is None or (kind.at_start and not found.group()):
-                    continue
-                if best is None or (found.start(), order) < best[:2]:
-                    best = (found.start(), order, kind)
+        found = self._asks.search(padded)
+        if found is not None:
+            best = (found.start(), *self._asking[which(found)])
+        for order, kind in self._at_start:
+            starts = any(_starts(pattern, padded) for pattern in kind.asks)
+            if starts and (best is None or (0, order) < best[:2]):
+                best = (0, order, kind)
         if best is None:
             return None
         start, _, kind = best
@@ -254,6 +261,12 @@ def _after(words: Iterable[str]) -> re.Pattern[str]:
     if not before:
         return re.compile(r"(?!)")
     return re.compile(rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?({_WORD}(?:\s+{_WORD})*)")
+
+
+def _starts(pattern: Pattern, padded: str) -> bool:
+    """True when "word word " text starts with a phrase of ``pattern``."""
+    found = pattern.leading.match(padded)
+    return found is not None and bool(found.group())
 
 
 def _words_of(pattern: re.Pattern[str], text: str) -> frozenset[str]:

@@ -242,4 +242,4 @@ def _has_keyword(item: IndexedEntry, match: TermMatch) -> bool:
     or "border" is a keyword moderators gave their entry.
     """
     asked = {term for term, _ in match.terms}
-    return any(terms and terms <= asked for terms in item.terms_by_phrasing)
+    return any(terms and asked.issuperset(terms) for terms in item.terms_by_phrasing)

@@ -7,11 +7,14 @@ the entries sharing most of their IDF weight make the shortlist the features sta
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -21,6 +24,8 @@ from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig
 from bot.search.english import is_common_english
 from bot.search.kinds import NO_KINDS, Answers
+
+T = TypeVar("T")
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -49,25 +54,53 @@ MAX_TIED_KEPT = 4
 _NO_WORDS: frozenset[str] = frozenset()
 
 
+class _Interner:
+    """Hand out one shared copy of equal tuples and sets: many entries' terms are alike."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, object] = {}
+
+    def __call__(self, value: T) -> T:
+        return self._seen.setdefault(value, value)  # type: ignore[return-value]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building an index.
+
+    A build makes millions of objects and no reference cycles; the collector, run every few
+    hundred allocations, would walk the growing heap again and again (a tenth of a large build).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class IndexedEntry:
     """An entry with its normalised phrasings and weighted topic words."""
 
     entry: Entry
     phrasings: tuple[str, ...]  # normalised question, alternates and keywords
-    terms_by_phrasing: tuple[frozenset[str], ...]  # topic words of each phrasing, same order
+    terms_by_phrasing: tuple[tuple[str, ...], ...]  # distinct topic words of each, same order
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
-    phrasings_with: Mapping[str, tuple[int, ...]]  # term -> positions of phrasings using it
     aspect_words: frozenset[str] = frozenset()  # aspect words its phrasings or body use, as typed
     answers: Answers = NO_KINDS  # the kinds of thing it answers (kinds.py)
 
     def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
         """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
-        hits: dict[int, int] = {}
-        for term in asked & self.phrasing_terms:
-            for which in self.phrasings_with[term]:
-                hits[which] = hits.get(which, 0) + 1
+        if asked.isdisjoint(self.phrasing_terms):
+            return {}
+        hits = {}
+        for which, terms in enumerate(self.terms_by_phrasing):
+            count = len(asked.intersection(terms))
+            if count:
+                hits[which] = count
         return hits
 
 
@@ -94,54 +127,25 @@ class EntryIndex:
     ) -> None:
         self.analyzer = analyzer
         self.config = config = config or MatchConfig()
-        prepare = analyzer.prepare
         self.items: list[IndexedEntry] = []
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        entries = list(entries)
-        bodies = [" ".join((e.answer, *(quote.text for quote in e.quotes))) for e in entries]
-        places = analyzer.kinds.known_places(bodies)
-        for position, entry in enumerate(entries):
-            phrasings = tuple(
-                dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
-            )
-            terms_by_phrasing = tuple(frozenset(self.terms(p)) for p in phrasings)
-            phrasing_terms = frozenset().union(*terms_by_phrasing)
-            body_text = prepare(" ".join((entry.answer, *(q.text for q in entry.quotes))))
-            body_terms = frozenset(self.terms(body_text)) - phrasing_terms
-            aspects = analyzer.aspects_in((body_text, *phrasings))
-            phrasings_with: defaultdict[str, list[int]] = defaultdict(list)
-            for which, terms in enumerate(terms_by_phrasing):
-                for term in terms:
-                    phrasings_with[term].append(which)
-            self.items.append(
-                IndexedEntry(
-                    entry,
-                    phrasings,
-                    terms_by_phrasing,
-                    phrasing_terms,
-                    body_terms,
-                    {term: tuple(found) for term, found in phrasings_with.items()},
-                    aspects or _NO_WORDS,
-                    analyzer.kinds.of_entry(
-                        entry.phrasings, bodies[position], entry.answers, places
-                    ),
-                )
-            )
-            for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process
-                postings[term].append(position)
-        self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
-        # The same postings split by where the word appears: phrasings (strong) or body (weak).
-        self.strong: dict[str, tuple[int, ...]] = {
-            t: tuple(i for i in p if t in self.items[i].phrasing_terms) for t, p in postings.items()
-        }
-        self.weak: dict[str, tuple[int, ...]] = {
-            t: tuple(i for i in p if t not in self.items[i].phrasing_terms)
-            for t, p in postings.items()
-        }
+        self.postings: dict[str, int] = {}  # how many entries use each term (its DF)
+        self.strong: dict[str, tuple[int, ...]] = {}  # term -> entries using it in a phrasing
+        self.weak: dict[str, tuple[int, ...]] = {}  # term -> entries using it only in the body
+        with _collector_paused():
+            self._build(list(entries))
+            self._build_lookup()
+        # A plain dict, not functools.lru_cache over a bound method: that would make the index a
+        # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
+        self._lookups: dict[tuple[str, bool], TermMatch] = {}
+        is_common_english("")  # load the word list (0.1 s) with the index, not on a question
+
+    def _build_lookup(self) -> None:
+        """Weigh the terms and file every spelling a typo may be aimed at."""
+        analyzer, config = self.analyzer, self.config
         count = max(len(self.items), 1)
         # Smoothed IDF. A word nobody wrote down weighs a fixed share of the rarest word's weight:
         # it may be the real subject ("net worth") or just chat ("buddies").
-        self.idf = {t: math.log(1 + count / len(p)) for t, p in self.postings.items()}
+        self.idf = {t: math.log(1 + count / df) for t, df in self.postings.items()}
         self.unknown_idf = config.unknown_word_weight * math.log(1 + count)
         # Typo candidates are looked up by (first letter, length) and (last letter, length):
         # one slip leaves at least one end intact, and this keeps lookups far below a full scan.
@@ -150,7 +154,7 @@ class EntryIndex:
         self._spellings = {term: term for term in self.postings}
         # Whole words too: "cuasing" is near "causing", not near its stem "caus".
         for item in self.items:
-            texts = (*item.phrasings, prepare(item.entry.answer))
+            texts = (*item.phrasings, analyzer.prepare(item.entry.answer))
             for text in texts:
                 for word, term in analyzer.words(text):
                     self._spellings.setdefault(word, term)
@@ -165,10 +169,48 @@ class EntryIndex:
         for term in self.postings:
             if len(term) >= SHARED_STEM_LENGTH:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
-        # A plain dict, not functools.lru_cache over a bound method: that would make the index a
-        # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
-        self._lookups: dict[tuple[str, bool], TermMatch] = {}
-        is_common_english("")  # load the word list (0.1 s) with the index, not on a question
+
+    def _build(self, entries: list[Entry]) -> None:
+        """Read every entry once: its phrasings, terms, kinds, and its postings."""
+        analyzer, prepare, intern = self.analyzer, self.analyzer.prepare, _Interner()
+        # Postings: for each term, the entries using it in a phrasing (strong) or only in the
+        # answer and quotes (weak), in entry order.
+        strong: defaultdict[str, list[int]] = defaultdict(list)
+        weak: defaultdict[str, list[int]] = defaultdict(list)
+        postings = self.postings
+        bodies = [" ".join((e.answer, *(quote.text for quote in e.quotes))) for e in entries]
+        places = analyzer.kinds.known_places(bodies)
+        for position, entry in enumerate(entries):
+            phrasings = tuple(
+                dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
+            )
+            terms_by_phrasing = tuple(
+                intern(tuple(dict.fromkeys(self.terms(p)))) for p in phrasings
+            )
+            phrasing_terms = intern(frozenset().union(*terms_by_phrasing))
+            body_text = prepare(bodies[position])
+            body_terms = intern(frozenset(self.terms(body_text)) - phrasing_terms)
+            aspects = analyzer.aspects_in((body_text, *phrasings))
+            answers = analyzer.kinds.of_entry(
+                entry.phrasings, bodies[position], entry.answers, places
+            )
+            self.items.append(
+                IndexedEntry(
+                    entry,
+                    phrasings,
+                    terms_by_phrasing,
+                    phrasing_terms,
+                    body_terms,
+                    intern(aspects) if aspects else _NO_WORDS,
+                    answers,
+                )
+            )
+            for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process
+                postings[term] = postings.get(term, 0) + 1
+                (strong if term in phrasing_terms else weak)[term].append(position)
+        # Entries were taken in order, so each posting list is sorted already.
+        self.strong = {term: tuple(found) for term, found in strong.items()}
+        self.weak = {term: tuple(found) for term, found in weak.items()}
 
     def terms(self, prepared: str) -> list[str]:
         """Return the terms of prepared text (see Analyzer.terms)."""
@@ -253,9 +295,7 @@ class EntryIndex:
         if total == 0:
             return []
         scores: dict[int, float] = {}
-        known = sorted(
-            (m for m in matches if m.known), key=lambda m: len(self.postings[m.terms[0][0]])
-        )
+        known = sorted((m for m in matches if m.known), key=lambda m: self.postings[m.terms[0][0]])
         for match in known:
             weight = self.weight(match)
             best: dict[int, float] = {}
@@ -267,11 +307,11 @@ class EntryIndex:
                 restricted = bool(scores) and (
                     rank > 0
                     or len(scores) >= MAX_CANDIDATES_OPENED
-                    or len(self.postings[term]) > MAX_POSTINGS_OPENED
+                    or self.postings[term] > MAX_POSTINGS_OPENED
                 )
                 for postings, share in (
-                    (self.strong[term], weight * similarity),
-                    (self.weak[term], weight * similarity * self.config.body_word_weight),
+                    (self.strong.get(term, ()), weight * similarity),
+                    (self.weak.get(term, ()), weight * similarity * self.config.body_word_weight),
                 ):
                     for position in postings:
                         if restricted and position not in scores:

@@ -27,6 +27,9 @@ _DOLLAR_SPACE = re.compile(r"\$\s*(?=\d)")
 _LONE_DOLLAR = re.compile(r"\$(?!\d)")
 # Letters held down for effect ("whyyy", "lmaooo", "soooo"): no English word has three in a row.
 _HELD_LETTER = re.compile(r"([^\W\d_])\1{2,}")
+# Most text is plain: ASCII letters, spaces and punctuation that only separates words. It needs
+# no Unicode, markup, apostrophe or number rule, and takes a short way (the same result, faster).
+_PLAIN = re.compile(r"[A-Za-z\s,.?!;()\"-]*")
 
 
 # The loader, the index and every question call this, often with the same short strings:
@@ -34,6 +37,13 @@ _HELD_LETTER = re.compile(r"([^\W\d_])\1{2,}")
 @functools.lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     """Return ``text`` casefolded, as single-spaced words, without markup or punctuation."""
+    if text.isascii() and _PLAIN.fullmatch(text):
+        return " ".join(_NON_WORD.sub(" ", _HELD_LETTER.sub(r"\1", text.lower())).split())
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    """Return ``text`` normalised by every rule (``normalize`` without its short way)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
     text = _DISCORD_MARKUP.sub(" ", text)
     text = _URL.sub(" ", text)

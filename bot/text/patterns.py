@@ -73,6 +73,24 @@ def compile_pattern(source: str, slots: Mapping[str, Sequence[str]] | None = Non
     )
 
 
+def first_of(patterns: Sequence[Pattern]) -> re.Pattern[str]:
+    """Return one regex that finds the earliest phrase of any of ``patterns``, anywhere.
+
+    Searched in "word word " text, a match starts where the earliest phrase of any pattern
+    starts, and at one place the pattern listed first wins: its group is named ``p<index>``.
+    One search instead of one per pattern, with the same answer (see ``which``).
+    """
+    if not patterns:
+        return re.compile(r"(?!)")
+    body = "|".join(f"(?P<p{i}>{pattern.whole.pattern})" for i, pattern in enumerate(patterns))
+    return re.compile(rf"(?:^|(?<= ))(?:{body})")
+
+
+def which(found: re.Match[str]) -> int:
+    """Return the index of the pattern a ``first_of`` match came from."""
+    return int(str(found.lastgroup)[1:])
+
+
 class _Parser:
     """Recursive descent over pattern tokens, producing a regex for "word word " text."""
 

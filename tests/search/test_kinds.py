@@ -14,6 +14,7 @@ from bot.knowledge.model import ANSWER_KINDS, KnowledgeError
 from bot.render.text import render_answer
 from bot.search.kinds import KindsError, default_kinds, kinds_file, read_kinds
 from bot.search.results import Outcome
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.conftest import TINY_QA, KnowledgeDir
 
 KINDS = default_kinds()
@@ -316,3 +317,40 @@ def test_validate_verbose_lists_each_entrys_kinds(
     out = capsys.readouterr().out
     assert "border-length: answers number (stated)" in out
     load_engine(directory)  # and it still loads as an engine
+
+
+def _asked_one_pattern_at_a_time(text: str) -> str | None:
+    """The kind asked, as the rule says: the earliest phrase, ties to the kind listed first."""
+    from bot.text.normalize import normalize
+
+    kinds = default_kinds()
+    padded = normalize(text) + " "
+    best = None
+    for order, kind in enumerate(kinds.kinds):
+        for pattern in kind.asks:
+            found = (pattern.leading if kind.at_start else pattern.anywhere).search(padded)
+            if found is None or (kind.at_start and not found.group()):
+                continue
+            if best is None or (found.start(), order) < best[:2]:
+                best = (found.start(), order, kind)
+    return None if best is None else best[2].name
+
+
+def test_one_search_for_every_kind_finds_what_one_search_per_phrase_finds() -> None:
+    """Kinds are asked through one combined regex; it must pick the same phrase as the rule."""
+    import yaml
+
+    texts = [entry.question for entry in load_knowledge(DEFAULT_KNOWLEDGE_DIR).entries]
+    for path in sorted((Path(__file__).parents[1] / "eval").glob("dev*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [item["q"] for item in data["in_scope"] + (data.get("unsaid") or [])]
+    kinds = default_kinds()
+    seen = set()
+    for text in texts:
+        asked = kinds.asked(text)
+        # A broad kind may give way to a narrower one ("how much" + "cost" is money).
+        broad = asked.within if asked and asked.within else (asked.name if asked else None)
+        expected = _asked_one_pattern_at_a_time(text)
+        assert (asked.name if asked else None) == expected or broad == expected, text
+        seen.add(expected)
+    assert len(seen) >= 10  # most kinds were asked somewhere
