@@ -68,8 +68,9 @@ class Engine:
         """
         kinds = self.analyzer.kinds
         rows = []
-        for item in self._matcher.index.items:
-            answers = item.answers
+        index = self._matcher.index
+        for item in index.items:
+            answers = index.answers(item)
             named = [
                 kind.name
                 for kind in kinds.kinds

@@ -107,7 +107,7 @@ class Matcher:
         kinds = analyzer.kinds
 
         def lacks_kind(item: IndexedEntry) -> Kind | None:
-            return None if kinds.answers(item.answers, kind, asking) else kind
+            return None if kinds.answers(self.index.answers(item), kind, asking) else kind
 
         def fits(item: IndexedEntry) -> bool:
             return not lacks_kind(item) and not unmet_aspects(analyzer, asked, item)

@@ -23,7 +23,7 @@ from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig
 from bot.search.english import is_common_english
-from bot.search.kinds import NO_KINDS, Answers
+from bot.search.kinds import Answers
 
 T = TypeVar("T")
 
@@ -64,6 +64,11 @@ class _Interner:
         return self._seen.setdefault(value, value)  # type: ignore[return-value]
 
 
+def _body(entry: Entry) -> str:
+    """Return the text a reply shows of an entry: its answer and its quotes."""
+    return " ".join((entry.answer, *(quote.text for quote in entry.quotes)))
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building an index.
@@ -90,7 +95,7 @@ class IndexedEntry:
     phrasing_terms: frozenset[str]
     body_terms: frozenset[str]
     aspect_words: frozenset[str] = frozenset()  # aspect words its phrasings or body use, as typed
-    answers: Answers = NO_KINDS  # the kinds of thing it answers (kinds.py)
+    position: int = 0  # its place in the index (EntryIndex.answers reads its kinds by it)
 
     def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
         """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
@@ -131,6 +136,8 @@ class EntryIndex:
         self.postings: dict[str, int] = {}  # how many entries use each term (its DF)
         self.strong: dict[str, tuple[int, ...]] = {}  # term -> entries using it in a phrasing
         self.weak: dict[str, tuple[int, ...]] = {}  # term -> entries using it only in the body
+        self._places: frozenset[str] = frozenset()  # names the knowledge base settles as places
+        self._answers: dict[int, Answers] = {}  # entry position -> what it answers, once asked
         with _collector_paused():
             self._build(list(entries))
             self._build_lookup()
@@ -178,8 +185,8 @@ class EntryIndex:
         strong: defaultdict[str, list[int]] = defaultdict(list)
         weak: defaultdict[str, list[int]] = defaultdict(list)
         postings = self.postings
-        bodies = [" ".join((e.answer, *(quote.text for quote in e.quotes))) for e in entries]
-        places = analyzer.kinds.known_places(bodies)
+        bodies = [_body(entry) for entry in entries]
+        self._places = analyzer.kinds.known_places(bodies)
         for position, entry in enumerate(entries):
             phrasings = tuple(
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
@@ -191,9 +198,6 @@ class EntryIndex:
             body_text = prepare(bodies[position])
             body_terms = intern(frozenset(self.terms(body_text)) - phrasing_terms)
             aspects = analyzer.aspects_in((body_text, *phrasings))
-            answers = analyzer.kinds.of_entry(
-                entry.phrasings, bodies[position], entry.answers, places
-            )
             self.items.append(
                 IndexedEntry(
                     entry,
@@ -202,7 +206,7 @@ class EntryIndex:
                     phrasing_terms,
                     body_terms,
                     intern(aspects) if aspects else _NO_WORDS,
-                    answers,
+                    position,
                 )
             )
             for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process
@@ -211,6 +215,20 @@ class EntryIndex:
         # Entries were taken in order, so each posting list is sorted already.
         self.strong = {term: tuple(found) for term, found in strong.items()}
         self.weak = {term: tuple(found) for term, found in weak.items()}
+
+    def answers(self, item: IndexedEntry) -> Answers:
+        """Return what an entry answers (kinds.py), worked out the first time it is asked.
+
+        Reading an answer's kinds is the costliest part of indexing an entry, and only entries a
+        question shortlists ever need it: a large knowledge base builds several times faster.
+        """
+        answers = self._answers.get(item.position)
+        if answers is None:
+            entry = item.entry
+            answers = self._answers[item.position] = self.analyzer.kinds.of_entry(
+                entry.phrasings, _body(entry), entry.answers, self._places
+            )
+        return answers
 
     def terms(self, prepared: str) -> list[str]:
         """Return the terms of prepared text (see Analyzer.terms)."""

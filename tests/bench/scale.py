@@ -1,0 +1,208 @@
+"""Scale benchmark: a large knowledge base through the CLI, side by side with a plain anchor.
+
+Usage: python -m tests.bench.scale [--sizes 20000 100000] [--runs 3]
+
+For each size, a knowledge directory is generated (the project's own knowledge plus synthetic
+entries whose quotes are real sentences of the article, so the loader's every check runs) and
+measured, each figure in the same run:
+
+- **anchor**: a fresh process parses the same YAML with PyYAML's C loader and builds a plain
+  token index (token -> phrasings), the least any loader could do;
+- **CLI**: a fresh process runs ``python -m bot ask QUESTION --knowledge DIR`` (load, validate,
+  index, answer): wall time and peak RSS;
+- **in process**: index build time and the memory it holds (tracemalloc), ask median/p99 over
+  typo'd alternates, and how many of those are answered with their own entry.
+
+Medians over ``--runs`` runs; the machine is shared, so compare the ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import yaml
+
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+from bot.text.normalize import normalize
+
+ENTRIES_PER_FILE = 1000  # files stay under the loader's 1 MiB limit
+
+ANCHOR = """
+import sys, time, resource, pathlib, yaml
+start = time.perf_counter()
+index = {}
+for path in sorted(pathlib.Path(sys.argv[1], "qa").glob("*.yaml")):
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    for entry in data["entries"]:
+        for phrasing in [entry["question"], *entry.get("alternates", [])]:
+            for token in phrasing.lower().split():
+                index.setdefault(token, []).append(entry["id"])
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _article_sentences() -> list[str]:
+    text = (DEFAULT_KNOWLEDGE_DIR / "sources" / "beijing-moscow.txt").read_text(encoding="utf-8")
+    sentences = [s for line in text.splitlines() for s in re.split(r"(?<=[.?!])\s+", line)]
+    return [s.strip() for s in sentences if 40 <= len(s.strip()) <= 200 and '"' not in s]
+
+
+def _vocabulary(rng: random.Random) -> list[str]:
+    article = normalize((DEFAULT_KNOWLEDGE_DIR / "sources" / "beijing-moscow.txt").read_text())
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "zen", "dor", "pha", "qui"]
+    invented = {
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(20000)
+    }
+    return sorted(set(article.split())) + sorted(invented)
+
+
+def make_knowledge(directory: Path, size: int, seed: int = 7) -> list[tuple[str, str]]:
+    """Write the project's knowledge plus ``size`` synthetic entries into ``directory``.
+
+    Returns (entry id, one of its alternates) for every synthetic entry.
+    """
+    rng = random.Random(seed)
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, directory)
+    words, sentences = _vocabulary(rng), _article_sentences()
+
+    def phrase() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))
+
+    made = []
+    for first in range(0, size, ENTRIES_PER_FILE):
+        entries = []
+        for number in range(first, min(size, first + ENTRIES_PER_FILE)):
+            alternates = [phrase() for _ in range(4)]
+            entries.append(
+                {
+                    "id": f"synthetic-{number}",
+                    "question": phrase() + "?",
+                    "answer": phrase().capitalize() + ".",
+                    "alternates": alternates,
+                    "keywords": [rng.choice(words)],
+                    "quotes": [rng.choice(sentences)],
+                }
+            )
+            made.append((f"synthetic-{number}", alternates[0]))
+        data = {"topic": f"Synthetic {first}", "entries": entries}
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+        (directory / "qa" / f"synthetic-{first // ENTRIES_PER_FILE:03}.yaml").write_text(
+            text, encoding="utf-8"
+        )
+    return made
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    position = rng.randrange(len(chars))
+    if chars[position].isalpha():
+        chars[position] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+    return "".join(chars)
+
+
+def _child(args: list[str]) -> tuple[float, float]:
+    """Run a child Python; return its wall time in seconds and its own peak RSS in MiB."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"{args[:3]} exited with {child.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def _ms(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+def bench_cli(directory: Path, question: str, runs: int) -> list[str]:
+    """Time the anchor and the CLI over the same directory, alternately, in fresh processes."""
+    anchor = [_child(["-c", ANCHOR, str(directory)]) for _ in range(runs)]
+    cli = [
+        _child(["-m", "bot", "ask", question, "--knowledge", str(directory)]) for _ in range(runs)
+    ]
+    a, a_rss = (statistics.median(values) for values in zip(*anchor, strict=True))
+    c, c_rss = (statistics.median(values) for values in zip(*cli, strict=True))
+    return [
+        f"| anchor: parse YAML (C loader) + plain token index | {a:.2f} s | {a_rss:.0f} MiB |",
+        f"| citebot: `python -m bot ask` (load, check, index, answer) | {c:.2f} s "
+        f"| {c_rss:.0f} MiB |",
+        f"| ratio citebot / anchor | {c / a:.2f}x | {c_rss / a_rss:.2f}x |",
+    ]
+
+
+def bench_in_process(directory: Path, made: list[tuple[str, str]], size: int) -> list[str]:
+    """Build the engine here: index time and memory, ask latency, typo'd alternates answered."""
+    from bot.engine import Engine, settle_heap
+    from bot.knowledge.loader import load_knowledge
+
+    knowledge = load_knowledge(directory)
+    gc.collect()
+    tracemalloc.start()
+    start = time.perf_counter()
+    engine = Engine(knowledge)
+    build = time.perf_counter() - start
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    settle_heap()
+    rng = random.Random(size)
+    picked = [rng.choice(made) for _ in range(200)]
+    questions = [_typo(alternate, rng) for _, alternate in picked]
+    samples = []
+    for question in questions:
+        normalize.cache_clear()
+        engine.analyzer.forget()
+        begin = time.perf_counter()
+        engine.ask(question)
+        samples.append(time.perf_counter() - begin)
+    answered = [engine.ask(question).entry for question in questions]
+    hits = sum(
+        entry is not None and entry.id == entry_id
+        for entry, (entry_id, _) in zip(answered, picked, strict=True)
+    )
+    median, p99 = _ms(samples)
+    return [
+        f"| index build (in process) | {build:.2f} s | {held / 2**20:.0f} MiB held |",
+        f"| ask, typo'd alternates | median {median:.3f} ms, p99 {p99:.3f} ms | |",
+        f"| typo'd alternates answered with their own entry | {hits}/{len(picked)} | |",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[20000, 100000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process figures")
+    args = parser.parse_args(argv)
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as temporary:
+            directory = Path(temporary) / "knowledge"
+            made = make_knowledge(directory, size)
+            print(f"\n{size:,} synthetic entries (plus the project's own)\n")
+            print("| measure | time | memory |\n|---|---|---|")
+            if not args.no_cli:
+                question = _typo(made[0][1], random.Random(1))
+                print("\n".join(bench_cli(directory, question, args.runs)), flush=True)
+            print("\n".join(bench_in_process(directory, made, size)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
