@@ -80,8 +80,15 @@ def parse_yaml(data: bytes) -> yaml.Node | None:
         # libyaml is about 15 times faster than PyYAML's Python parser (a reload of the real
         # knowledge base went from 0.6 s to 0.05 s). Its composer cannot be hooked, so a first
         # pass over the parse events refuses aliases and deep nesting before anything is built.
-        _check_events(yaml.parse(text, Loader=_FAST_LOADER))
-        return yaml.compose(text, Loader=_FAST_LOADER)
+        if "&" in text or "*" in text:  # an anchor or alias may be there: never compose it
+            _check_events(yaml.parse(text, Loader=_FAST_LOADER))
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        # Without "&" or "*" there is no anchor or alias, and libyaml composes nesting up to
+        # 1,000 levels without trouble: the depth is checked on the nodes (a third of the
+        # parse time saved on every load).
+        node = yaml.compose(text, Loader=_FAST_LOADER)
+        _check_depth(node)
+        return node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or str(error)
@@ -109,6 +116,23 @@ def _check_events(events: Iterator[yaml.Event]) -> None:
                 raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", line)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _check_depth(root: yaml.Node | None) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, at the first collection too deep."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", line_of(node))
+        children = (
+            [part for pair in node.value for part in pair]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+        )
+        stack.extend((child, depth + 1) for child in reversed(children))
 
 
 def _compose_checked(text: str) -> yaml.Node | None:

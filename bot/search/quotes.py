@@ -97,8 +97,9 @@ class QuoteFinder:
                         )
                     )
                 terms.update(dict.fromkeys(_terms_in(paragraph.text)))
-        texts = [source.text for source in sources_list]
-        terms.update(dict.fromkeys(_as_written(t.strip(), texts) for t in extra_terms if t.strip()))
+        texts = [(source.text, source.text.lower()) for source in sources_list]
+        extra = dict.fromkeys(t.strip() for t in extra_terms if t.strip())
+        terms.update(dict.fromkeys(_as_written(term, texts) for term in extra))
         # One choice per term whatever its case: the article's spelling wins over a keyword's.
         unique: dict[str, str] = {}
         for term in terms:
@@ -272,9 +273,19 @@ def _is_no_name(word: str) -> bool:
     return word.casefold() in default_lexicon()["not_names"]
 
 
-def _as_written(term: str, texts: list[str]) -> str:
-    """Return ``term`` as a source spells it ("embarrass trump" -> "embarrass Trump")."""
-    for text in texts:
+def _as_written(term: str, texts: list[tuple[str, str]]) -> str:
+    """Return ``term`` as a source spells it ("embarrass trump" -> "embarrass Trump").
+
+    ``texts`` are the sources' texts, each with its lowercase form. A plain search of that form
+    finds an ASCII term where matching case-blind would (and compiles no regex per term).
+    """
+    lowered = term.lower()
+    for text, lower in texts:
+        if term.isascii() and len(lower) == len(text):
+            at = lower.find(lowered)
+            if at >= 0:
+                return text[at : at + len(term)]
+            continue
         found = re.search(re.escape(term), text, flags=re.IGNORECASE)
         if found:
             return found.group()

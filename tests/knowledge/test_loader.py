@@ -164,6 +164,10 @@ def test_alternates_colliding_after_normalisation_are_rejected(
         (b"topic: x\nentries: &a [1]\nmore: *a\n", "anchors and aliases"),
         (b"x" * (MAX_FILE_BYTES + 1), "the limit is 1,048,576"),
         (b"[" * 200 + b"]" * 200, "nested more than"),
+        (
+            b"topic: x\nentries:\n" + b"".join(b"  " * i + b"- x:\n" for i in range(1, 30)),
+            "knowledge/qa/geo.yaml:12: nested more than 20 levels deep",
+        ),
         (b"topic: Geography\nentries: not a list\n", "entries: must be a list of entries"),
     ],
 )
