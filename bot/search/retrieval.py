@@ -144,7 +144,7 @@ class EntryIndex:
         # A plain dict, not functools.lru_cache over a bound method: that would make the index a
         # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
         self._lookups: dict[tuple[str, bool], TermMatch] = {}
-        is_common_english("")  # load the word list (0.1 s) with the index, not on a question
+        is_common_english("")  # read the word list with the index, not on a question
 
     def _build_lookup(self) -> None:
         """Weigh the terms and file every spelling a typo may be aimed at."""
