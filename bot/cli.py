@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.engine import Engine, check_regressions, load_engine
 from bot.engine.checks import vocabulary_problems
+from bot.env import NO_TOKEN, SettingsError, load_core_settings
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
 from bot.search.config import MatchConfig
-from bot.settings import NO_TOKEN, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.moderation.records import UnansweredQuestion
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -89,19 +90,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
+    if args.command in ("run", "suggest"):
+        return _with_all_settings(args)
     try:
-        settings = load_settings()
+        core = load_core_settings()  # ask, quote, explain, validate, chat: no pydantic import
     except SettingsError as error:
         print(f"citebot: {error}", file=sys.stderr)
         return EXIT_USAGE
-    directory: Path = args.knowledge or settings.knowledge_dir
+    directory: Path = args.knowledge or core.knowledge_dir
     if args.command == "validate":
         return validate(args.directory or directory, verbose=args.verbose)
-    if args.command == "suggest":
-        return suggest(settings, directory, since_days=args.since, limit=args.limit)
-    config = MatchConfig().with_thresholds(**settings.threshold_overrides)
-    if args.command == "run":
-        return run(settings, directory, config)
+    config = MatchConfig().with_thresholds(**core.threshold_overrides)
     try:
         engine = load_engine(directory, config)
     except KnowledgeError as error:
@@ -122,6 +121,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(explain(engine, args.question, strict=args.strict).describe())
         return EXIT_OK
     return chat(engine)
+
+
+def _with_all_settings(args: argparse.Namespace) -> int:
+    """Run ``run`` or ``suggest``, which read every setting (bot/settings.py)."""
+    from bot.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    directory: Path = args.knowledge or settings.knowledge_dir
+    if args.command == "suggest":
+        return suggest(settings, directory, since_days=args.since, limit=args.limit)
+    config = MatchConfig().with_thresholds(**settings.threshold_overrides)
+    return run(settings, directory, config)
 
 
 def _listing(error: KnowledgeError) -> str:

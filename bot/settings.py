@@ -1,4 +1,8 @@
-"""Typed settings from the environment and `.env`: the one place configuration is read."""
+"""Typed settings from the environment and `.env`: every setting, read and checked.
+
+The command line's one-shot commands (ask, quote, explain, validate, chat) read only the few they
+need through bot/env.py, which agrees with this module and does not import pydantic.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +12,36 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-log = logging.getLogger(__name__)
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-
-
-# Said by `python -m bot run` and by the bot's runner alike when the token is missing.
-NO_TOKEN = (
-    "DISCORD_TOKEN is not set: put the bot token in the environment or .env "
-    '(see the README\'s "Running on Discord").'
+from bot.env import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_KNOWLEDGE_DIR,
+    ENV_FILES,
+    NO_TOKEN,
+    PROJECT_ROOT,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    SettingsError,
+    invalid,
 )
 
+log = logging.getLogger(__name__)
 
-class SettingsError(Exception):
-    """A setting is missing or malformed; the message is one sentence for the user."""
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_KNOWLEDGE_DIR",
+    "NO_TOKEN",
+    "PROJECT_ROOT",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+]
 
 
 class Settings(BaseSettings):
     """Everything citebot can be configured with; see .env.example for each setting."""
 
     model_config = SettingsConfigDict(
-        env_file=(PROJECT_ROOT / ".env", ".env"),
+        env_file=ENV_FILES,
         env_file_encoding="utf-8",
         extra="ignore",
         frozen=True,
@@ -42,8 +53,8 @@ class Settings(BaseSettings):
     # How sure citebot must be to answer (bot/search/config.py explains both): the best entry's
     # score, and its lead over the best rival. Unset: the tuned values. Higher: fewer answers,
     # fewer wrong ones.
-    min_answer_score: float | None = Field(default=None, ge=0, le=100)
-    answer_margin: float | None = Field(default=None, ge=0, le=100)
+    min_answer_score: float | None = Field(default=None, ge=THRESHOLD_MIN, le=THRESHOLD_MAX)
+    answer_margin: float | None = Field(default=None, ge=THRESHOLD_MIN, le=THRESHOLD_MAX)
     log_level: str = "INFO"
 
     # Bot state that is not knowledge (the command-sync fingerprint); created on first use.
@@ -119,7 +130,5 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]).upper() or "settings"
-        raise SettingsError(
-            f"Setting {name} is invalid: {first['msg']} (check your environment or .env)."
-        ) from None
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise invalid(name, first["msg"]) from None

@@ -187,11 +187,28 @@ def test_unknown_option_is_a_usage_error() -> None:
     assert "unrecognized arguments: --colour" in done.stderr
 
 
-def test_bad_setting_is_one_sentence() -> None:
-    done = run_cli("ask", "hi", env={"SHARD_COUNT": "many"})
+@pytest.mark.parametrize(
+    ("command", "env", "name"),
+    [
+        (("ask", "hi"), {"MIN_ANSWER_SCORE": "high"}, "MIN_ANSWER_SCORE"),
+        (("quote", "thaad"), {"ANSWER_MARGIN": "101"}, "ANSWER_MARGIN"),
+        (("run",), {"SHARD_COUNT": "many"}, "SHARD_COUNT"),
+    ],
+)
+def test_bad_setting_is_one_sentence(
+    command: tuple[str, ...], env: dict[str, str], name: str
+) -> None:
+    done = run_cli(*command, env=env)
     assert done.returncode == 2
-    assert done.stderr.strip().startswith("citebot: Setting SHARD_COUNT is invalid")
+    assert done.stderr.strip().startswith(f"citebot: Setting {name} is invalid")
     assert "Traceback" not in done.stderr
+
+
+def test_a_bad_setting_ask_does_not_use_does_not_stop_it() -> None:
+    """ask reads only the knowledge directory and thresholds; run checks every setting."""
+    done = run_cli("ask", "how long is the border", env={"SHARD_COUNT": "many"})
+    assert done.returncode == 0, done.stderr
+    assert "3,645" in done.stdout
 
 
 def test_run_without_token_and_terminal_fails_fast() -> None:
