@@ -1,6 +1,7 @@
 """The package's layers point one way, and only the Discord layer imports discord.
 
-    text, settings        know nothing else of citebot
+    text, env             know nothing else of citebot (env: the CLI's few settings, fast)
+    settings              every setting (uses env)
     knowledge             reads knowledge directories (uses text)
     search                the matcher's stages (uses knowledge, text)
     engine                one knowledge base ready for questions, and its lifecycle
@@ -23,7 +24,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "bot"
 RANK = {
     "text": 0,
-    "settings": 0,
+    "env": 0,
+    "settings": 1,
     "knowledge": 1,
     "search": 2,
     "engine": 3,
