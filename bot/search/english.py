@@ -5,14 +5,13 @@ English frequency list counts at least COMMON_WORD_COUNT times. Reading that lis
 milliseconds and 2 MiB; building it from pyspellchecker at start-up was 0.1-0.2 s and 24 MiB.
 Regenerate it after changing COMMON_WORD_COUNT or pyspellchecker (a dev dependency):
 
-    python -m bot.search.english --write
+    python -m bot.search.english
 
 ``tests/search/test_english.py`` fails when the file and pyspellchecker disagree.
 """
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -41,16 +40,12 @@ def words_from_pyspellchecker() -> list[str]:
     return sorted(word for word, count in counts.items() if count >= COMMON_WORD_COUNT)
 
 
-def main(argv: list[str]) -> int:
-    """``--write``: regenerate the shipped list from pyspellchecker."""
-    if argv != ["--write"]:
-        print("usage: python -m bot.search.english --write", file=sys.stderr)
-        return 2
+def write_words() -> int:
+    """Regenerate the shipped list from pyspellchecker; return how many words it holds."""
     words = words_from_pyspellchecker()
     WORDS_FILE.write_text("\n".join(words) + "\n", encoding="utf-8")
-    print(f"wrote {len(words):,} words to {WORDS_FILE}")
-    return 0
+    return len(words)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    print(write_words())

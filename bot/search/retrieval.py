@@ -11,7 +11,7 @@ import gc
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -46,6 +46,8 @@ MAX_POSTINGS_OPENED = 2000
 MAX_CANDIDATES_OPENED = 1000
 # Words looked up are remembered, up to this many.
 LOOKUP_CACHE_SIZE = 4096
+# Up to this many phrasings, an entry's phrasings are searched one by one for a question's words.
+FEW_PHRASINGS = 8
 # How far a tie at the end of the shortlist may stretch it (see EntryIndex.shortlist).
 MAX_TIED_KEPT = 4
 
@@ -62,6 +64,24 @@ class _Interner:
 
     def __call__(self, value: T) -> T:
         return self._seen.setdefault(value, value)  # type: ignore[return-value]
+
+
+def _phrasings_with(
+    terms_by_phrasing: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[int, ...]] | None:
+    """Return term -> phrasings using it, for an entry of more than FEW_PHRASINGS phrasings.
+
+    A question's hits in a few phrasings are counted fastest phrasing by phrasing, and a large
+    knowledge base of such entries is spared a dict each; an entry of dozens of alternates
+    (moderators write many) is counted fastest term by term.
+    """
+    if len(terms_by_phrasing) <= FEW_PHRASINGS:
+        return None
+    found: defaultdict[str, list[int]] = defaultdict(list)
+    for which, terms in enumerate(terms_by_phrasing):
+        for term in terms:
+            found[term].append(which)
+    return {term: tuple(positions) for term, positions in found.items()}
 
 
 def _body(entry: Entry) -> str:
@@ -96,14 +116,22 @@ class IndexedEntry:
     body_terms: frozenset[str]
     aspect_words: frozenset[str] = frozenset()  # aspect words its phrasings or body use, as typed
     position: int = 0  # its place in the index (EntryIndex.answers reads its kinds by it)
+    # For an entry of many phrasings: term -> the phrasings using it (see phrasing_hits).
+    phrasings_with: Mapping[str, tuple[int, ...]] | None = None
 
     def phrasing_hits(self, asked: set[str]) -> dict[int, int]:
         """Count, for each phrasing sharing any, how many of the ``asked`` terms it uses."""
-        if asked.isdisjoint(self.phrasing_terms):
+        shared = asked.intersection(self.phrasing_terms)
+        if not shared:
             return {}
-        hits = {}
+        hits: dict[int, int] = {}
+        if self.phrasings_with is not None:
+            for term in shared:
+                for which in self.phrasings_with[term]:
+                    hits[which] = hits.get(which, 0) + 1
+            return hits
         for which, terms in enumerate(self.terms_by_phrasing):
-            count = len(asked.intersection(terms))
+            count = len(shared.intersection(terms))
             if count:
                 hits[which] = count
         return hits
@@ -207,6 +235,7 @@ class EntryIndex:
                     body_terms,
                     intern(aspects) if aspects else _NO_WORDS,
                     position,
+                    _phrasings_with(terms_by_phrasing),
                 )
             )
             for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process

@@ -6,13 +6,12 @@ from bot.search.english import (
     WORDS_FILE,
     common_words,
     is_common_english,
-    main,
     words_from_pyspellchecker,
 )
 
 
 def test_the_shipped_list_is_what_pyspellchecker_counts_as_common() -> None:
-    """Regenerate with `python -m bot.search.english --write` when this fails."""
+    """Regenerate with `python -m bot.search.english` when this fails."""
     shipped = WORDS_FILE.read_text(encoding="utf-8").splitlines()
     assert shipped == words_from_pyspellchecker()
     assert len(common_words()) == len(shipped) > 10_000
@@ -23,8 +22,3 @@ def test_ordinary_words_are_common_and_slips_are_not() -> None:
         assert is_common_english(word), word
     for word in ("tillersen", "thad", "wat", "deadass", ""):
         assert not is_common_english(word), word
-
-
-def test_the_generator_refuses_unknown_arguments(capsys) -> None:  # type: ignore[no-untyped-def]
-    assert main(["--wrte"]) == 2
-    assert "usage" in capsys.readouterr().err
