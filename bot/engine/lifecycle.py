@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import shutil
 from collections.abc import Callable
@@ -11,12 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from bot.engine import Engine, check_regressions, settle_heap
+from bot.engine import Engine, check_regressions
 from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
+from bot.engine.retire import retire
 from bot.engine.snapshots import PREVIOUS, Snapshots
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError, Problem
 from bot.search.config import MatchConfig
+from bot.search.retrieval import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,8 @@ class KnowledgeManager:
     ) -> None:
         self.directory = Path(directory)
         self._engine = engine
-        self._previous: Engine | None = None
+        # Engines replaced and being freed (retire.py); held so their tasks are not collected.
+        self._retiring: set[asyncio.Task[bool]] = set()
         self._snapshots = Snapshots(Path(data_dir), self.directory.resolve().name)
         self._disk_previous = self._snapshots.version(PREVIOUS)  # one tiny read, at start-up
         self._last_failure: ReloadOutcome | None = None
@@ -94,19 +98,21 @@ class KnowledgeManager:
             return self._swap(RELOAD, engine)
 
     async def rollback(self) -> ReloadOutcome:
-        """Put the previous good knowledge live again (from memory, else from its disk copy)."""
+        """Put the previous good knowledge live again, loaded from its snapshot on disk.
+
+        The previous engine is not kept in memory: with the one serving and one being built,
+        that would make three large engines alive at once.
+        """
         async with self._lock:
-            target = self._previous
-            if target is None:
-                try:
-                    target = await _off_loop(
-                        _load_previous, self._snapshots, self.directory, self._engine.config
-                    )
-                except KnowledgeError as error:
-                    return self._refuse(ROLLBACK, error.problems)
-                except Exception as error:
-                    log.exception("rollback from %s failed unexpectedly", self._snapshots.root)
-                    return self._refuse(ROLLBACK, [_unexpected(self.directory, error)])
+            try:
+                target = await _off_loop(
+                    _load_previous, self._snapshots, self.directory, self._engine.config
+                )
+            except KnowledgeError as error:
+                return self._refuse(ROLLBACK, error.problems)
+            except Exception as error:
+                log.exception("rollback from %s failed unexpectedly", self._snapshots.root)
+                return self._refuse(ROLLBACK, [_unexpected(self.directory, error)])
             await _off_loop(_keep, self._snapshots.exchange)
             self._disk_previous = await _off_loop(self._snapshots.version, PREVIOUS)
             return self._swap(ROLLBACK, target)
@@ -122,13 +128,12 @@ class KnowledgeManager:
             regressions=len(knowledge.regressions),
             loaded_at=knowledge.loaded_at,
             directory=self.directory,
-            previous_version=self._previous.version if self._previous else self._disk_previous,
+            previous_version=self._disk_previous,
             last_failure=self._last_failure,
         )
 
     def _swap(self, action: str, engine: Engine) -> ReloadOutcome:
         current = self._engine
-        self._previous = current
         self._engine = engine  # the swap: one assignment, no await before or after
         log.info("%s: knowledge %s is live (was %s)", action, engine.version, current.version)
         if self.on_swap is not None:
@@ -136,7 +141,13 @@ class KnowledgeManager:
                 self.on_swap(engine)
             except Exception:
                 log.exception("on_swap callback failed; knowledge %s is live", engine.version)
-        return self._outcome(action, current, engine)
+        outcome = self._outcome(action, current, engine)
+        # Freed a slice at a time once questions in flight are done with it (retire.py).
+        task = asyncio.get_running_loop().create_task(retire(current))
+        del current
+        self._retiring.add(task)
+        task.add_done_callback(self._retiring.discard)
+        return outcome
 
     def _refuse(self, action: str, problems: list[Problem]) -> ReloadOutcome:
         current = self._engine
@@ -208,7 +219,8 @@ def _load_previous(
             [
                 Problem(
                     str(snapshots.root / PREVIOUS),
-                    "holds no previous knowledge yet; one is kept after the first reload",
+                    "holds no previous knowledge to roll back to: one is kept on disk after "
+                    "a reload, where DATA_DIR can be written",
                 )
             ]
         )
@@ -217,12 +229,16 @@ def _load_previous(
 
 def _load(copy: Path, directory: Path, config: MatchConfig | None = None) -> Engine:
     """Load a copy as if it were ``directory`` and run its regression questions."""
-    knowledge = replace(load_knowledge(copy), directory=directory.resolve())
-    engine = Engine(knowledge, config)
-    failures = check_regressions(engine)
+    # The collector stays off while millions of objects are made: each of its passes would hold
+    # the interpreter, and with it the event loop, for a walk of the growing heap. What survives
+    # is then exempted from it (as at start-up: see settle_heap), without a full collection.
+    with collector_paused():
+        knowledge = replace(load_knowledge(copy), directory=directory.resolve())
+        engine = Engine(knowledge, config)
+        failures = check_regressions(engine)
     if failures:
         raise KnowledgeError(failures)
-    settle_heap()
+    gc.freeze()
     return engine
 
 

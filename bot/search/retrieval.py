@@ -90,7 +90,7 @@ def _body(entry: Entry) -> str:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building an index.
 
     A build makes millions of objects and no reference cycles; the collector, run every few
@@ -166,7 +166,7 @@ class EntryIndex:
         self.weak: dict[str, tuple[int, ...]] = {}  # term -> entries using it only in the body
         self._places: frozenset[str] = frozenset()  # names the knowledge base settles as places
         self._answers: dict[int, Answers] = {}  # entry position -> what it answers, once asked
-        with _collector_paused():
+        with collector_paused():
             self._build(list(entries))
             self._build_lookup()
         # A plain dict, not functools.lru_cache over a bound method: that would make the index a

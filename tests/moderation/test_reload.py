@@ -261,7 +261,7 @@ async def test_rollback_with_nothing_kept_is_refused(manager: KnowledgeManager) 
     outcome = await manager.rollback()
 
     assert not outcome.ok and manager.engine is before
-    assert "holds no previous knowledge yet" in outcome.describe()
+    assert "holds no previous knowledge to roll back to" in outcome.describe()
 
 
 async def test_status_describes_what_is_live(manager: KnowledgeManager, knowledge: Path) -> None:
@@ -302,19 +302,21 @@ async def test_a_broken_start_raises_with_every_problem(knowledge: Path, data_di
         KnowledgeManager.start(knowledge, data_dir)
 
 
-async def test_an_unwritable_data_dir_costs_only_the_disk_snapshot(
+async def test_an_unwritable_data_dir_costs_only_the_rollback(
     knowledge: Path, tmp_path: Path
 ) -> None:
+    """The previous knowledge is kept on disk, not as a third engine in memory."""
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
     manager = KnowledgeManager.start(knowledge, not_a_folder)
-    original = manager.engine.version
     add_new_entry(knowledge)
 
     reloaded = await manager.reload()
     rolled_back = await manager.rollback()
 
-    assert reloaded.changed and rolled_back.ok and manager.engine.version == original
+    assert reloaded.changed and manager.engine.version == reloaded.version
+    assert not rolled_back.ok and manager.engine.version == reloaded.version
+    assert "where DATA_DIR can be written" in rolled_back.problems[0].message
     quote_not_verbatim(knowledge)
     assert not (await manager.reload()).ok  # validation is unchanged when loading in place
 
