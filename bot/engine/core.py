@@ -6,6 +6,7 @@ import gc
 import logging
 from pathlib import Path
 
+from bot.engine.retire import give_back_memory
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Problem, Source
 from bot.search.analysis import Analyzer
@@ -108,6 +109,7 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+    give_back_memory()  # what loading used and freed (parsed YAML, say) goes back to the system
 
 
 def check_regressions(engine: Engine) -> list[Problem]:

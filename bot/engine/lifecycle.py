@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from bot.engine import Engine, check_regressions
 from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
-from bot.engine.retire import retire
+from bot.engine.retire import give_back_memory, retire
 from bot.engine.snapshots import PREVIOUS, Snapshots
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError, Problem
@@ -236,9 +236,12 @@ def _load(copy: Path, directory: Path, config: MatchConfig | None = None) -> Eng
         knowledge = replace(load_knowledge(copy), directory=directory.resolve())
         engine = Engine(knowledge, config)
         failures = check_regressions(engine)
-    if failures:
-        raise KnowledgeError(failures)
-    gc.freeze()
+        if failures:
+            raise KnowledgeError(failures)
+        # Frozen before the collector is back on: its first pass would otherwise walk every
+        # object just made, in one go.
+        gc.freeze()
+    give_back_memory()
     return engine
 
 
