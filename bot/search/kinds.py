@@ -264,9 +264,12 @@ def _after(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def _starts(pattern: Pattern, padded: str) -> bool:
-    """True when "word word " text starts with a phrase of ``pattern``."""
-    found = pattern.leading.match(padded)
-    return found is not None and bool(found.group())
+    """True when "word word " text starts with a phrase of ``pattern``.
+
+    A phrase is never empty (compile_pattern refuses patterns that can match nothing), so one
+    match of the phrase at the start says it; ``leading`` would try it again and again.
+    """
+    return pattern.whole.match(padded) is not None
 
 
 def _words_of(pattern: re.Pattern[str], text: str) -> frozenset[str]:

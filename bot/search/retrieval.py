@@ -11,13 +11,14 @@ import gc
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import TypeVar
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
@@ -44,6 +45,8 @@ SHARED_STEM_SIMILARITY = 0.85
 # once this many candidates are found, later (commoner) words add to them only.
 MAX_POSTINGS_OPENED = 2000
 MAX_CANDIDATES_OPENED = 1000
+# Above this many candidate spellings, a fast Levenshtein pass narrows them first (see _lookup).
+FEW_NEARBY = 64
 # Words looked up are remembered, up to this many.
 LOOKUP_CACHE_SIZE = 4096
 # Up to this many phrasings, an entry's phrasings are searched one by one for a question's words.
@@ -306,6 +309,19 @@ class EntryIndex:
                 if spread == 2:
                     nearby += self._by_ends.get((word[-1] + "$", length), ())
             slips = 1 if len(word) <= MAX_ONE_SLIP_LENGTH else 2
+            if len(nearby) > FEW_NEARBY:
+                # Levenshtein is several times faster to compute, and a spelling within
+                # ``slips`` Damerau-Levenshtein slips is within twice that many Levenshtein
+                # edits (a swap is two), so this drops no match and keeps their order.
+                close = process.extract(
+                    word,
+                    nearby,
+                    scorer=Levenshtein.distance,
+                    processor=None,
+                    score_cutoff=2 * slips,
+                    limit=None,
+                )
+                nearby = [nearby[index] for index in sorted(index for _, _, index in close)]
             for spelling, distance, _ in process.extract(
                 word,
                 nearby,
@@ -343,34 +359,42 @@ class EntryIndex:
             return []
         scores: dict[int, float] = {}
         known = sorted((m for m in matches if m.known), key=lambda m: self.postings[m.terms[0][0]])
+        body_weight = self.config.body_word_weight
         for match in known:
             weight = self.weight(match)
             best: dict[int, float] = {}
             for rank, (term, similarity) in enumerate(match.terms):
+                share = weight * similarity
+                strong, weak = self.strong.get(term, ()), self.weak.get(term, ())
                 # Rare words (taken first) choose the candidates. Once enough are found, for a
                 # very common word, or for a word's less likely readings (typo neighbours),
                 # postings only add to entries already found: opening them all would scan
                 # much of a large index.
-                restricted = bool(scores) and (
-                    rank > 0
-                    or len(scores) >= MAX_CANDIDATES_OPENED
-                    or self.postings[term] > MAX_POSTINGS_OPENED
-                )
-                for postings, share in (
-                    (self.strong.get(term, ()), weight * similarity),
-                    (self.weak.get(term, ()), weight * similarity * self.config.body_word_weight),
-                ):
-                    for position in postings:
-                        if restricted and position not in scores:
-                            continue
-                        if share > best.get(position, 0.0):
-                            best[position] = share
-            for position, share in best.items():
-                scores[position] = scores.get(position, 0.0) + share
+                found: Collection[int]
+                for found, value in ((strong, share), (weak, share * body_weight)):
+                    if scores and (
+                        rank > 0
+                        or len(scores) >= MAX_CANDIDATES_OPENED
+                        or self.postings[term] > MAX_POSTINGS_OPENED
+                    ):
+                        found = scores.keys() & found  # a set operation, in C
+                    # Each entry keeps its best share of the word, closest reading first; an
+                    # entry new to the word joins in the order its postings list it.
+                    shares = dict.fromkeys(found, value)
+                    for position in shares.keys() & best.keys():
+                        if value > best[position]:
+                            best[position] = value
+                        del shares[position]
+                    best.update(shares)
+            # Add the word's shares: where an entry has both, the sum (a + b is b + a, exactly);
+            # entries new to ``scores`` join it in the order this word found them.
+            for position in best.keys() & scores.keys():
+                best[position] += scores[position]
+            scores.update(best)
         # Entries tied with the last one kept are kept too (up to MAX_TIED_KEPT times the limit):
         # a question whose only topic word is "trip" ties every entry using it, and cutting
         # the tie by file order would leave the best-phrased of them out of the re-rank.
-        ranked = heapq.nlargest(limit * MAX_TIED_KEPT, scores.items(), key=lambda pair: pair[1])
+        ranked = heapq.nlargest(limit * MAX_TIED_KEPT, scores.items(), key=itemgetter(1))
         if len(ranked) > limit:
             last = ranked[limit - 1][1]
             ranked = [pair for i, pair in enumerate(ranked) if i < limit or pair[1] >= last]
