@@ -15,7 +15,6 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
@@ -25,8 +24,6 @@ from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig
 from bot.search.english import is_common_english
 from bot.search.kinds import Answers
-
-T = TypeVar("T")
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -57,16 +54,6 @@ MAX_TIED_KEPT = 4
 
 # One empty set shared by the many entries that use no aspect word (each empty set costs memory).
 _NO_WORDS: frozenset[str] = frozenset()
-
-
-class _Interner:
-    """Hand out one shared copy of equal tuples and sets: many entries' terms are alike."""
-
-    def __init__(self) -> None:
-        self._seen: dict[object, object] = {}
-
-    def __call__(self, value: T) -> T:
-        return self._seen.setdefault(value, value)  # type: ignore[return-value]
 
 
 def _phrasings_with(
@@ -115,8 +102,10 @@ class IndexedEntry:
     entry: Entry
     phrasings: tuple[str, ...]  # normalised question, alternates and keywords
     terms_by_phrasing: tuple[tuple[str, ...], ...]  # distinct topic words of each, same order
-    phrasing_terms: frozenset[str]
-    body_terms: frozenset[str]
+    # Every term of its phrasings, and those only its answer and quotes use, sorted. Tuples,
+    # not sets: a few dozen terms are searched as fast, in a seventh of the memory.
+    phrasing_terms: tuple[str, ...]
+    body_terms: tuple[str, ...]
     aspect_words: frozenset[str] = frozenset()  # aspect words its phrasings or body use, as typed
     position: int = 0  # its place in the index (EntryIndex.answers reads its kinds by it)
     # For an entry of many phrasings: term -> the phrasings using it (see phrasing_hits).
@@ -210,7 +199,8 @@ class EntryIndex:
 
     def _build(self, entries: list[Entry]) -> None:
         """Read every entry once: its phrasings, terms, kinds, and its postings."""
-        analyzer, prepare, intern = self.analyzer, self.analyzer.prepare, _Interner()
+        analyzer, prepare = self.analyzer, self.analyzer.prepare
+        aspect_sets: dict[frozenset[str], frozenset[str]] = {}  # one copy of each, shared
         # Postings: for each term, the entries using it in a phrasing (strong) or only in the
         # answer and quotes (weak), in entry order.
         strong: defaultdict[str, list[int]] = defaultdict(list)
@@ -222,28 +212,26 @@ class EntryIndex:
             phrasings = tuple(
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
             )
-            terms_by_phrasing = tuple(
-                intern(tuple(dict.fromkeys(self.terms(p)))) for p in phrasings
-            )
-            phrasing_terms = intern(frozenset().union(*terms_by_phrasing))
+            terms_by_phrasing = tuple(tuple(dict.fromkeys(self.terms(p))) for p in phrasings)
+            in_phrasings = frozenset().union(*terms_by_phrasing)
             body_text = prepare(bodies[position])
-            body_terms = intern(frozenset(self.terms(body_text)) - phrasing_terms)
+            in_body = frozenset(self.terms(body_text)) - in_phrasings
             aspects = analyzer.aspects_in((body_text, *phrasings))
             self.items.append(
                 IndexedEntry(
                     entry,
                     phrasings,
                     terms_by_phrasing,
-                    phrasing_terms,
-                    body_terms,
-                    intern(aspects) if aspects else _NO_WORDS,
+                    tuple(sorted(in_phrasings)),
+                    tuple(sorted(in_body)),
+                    aspect_sets.setdefault(aspects, aspects) if aspects else _NO_WORDS,
                     position,
                     _phrasings_with(terms_by_phrasing),
                 )
             )
-            for term in sorted(phrasing_terms | body_terms):  # not set order: seeded per process
+            for term in sorted(in_phrasings | in_body):  # not set order: seeded per process
                 postings[term] = postings.get(term, 0) + 1
-                (strong if term in phrasing_terms else weak)[term].append(position)
+                (strong if term in in_phrasings else weak)[term].append(position)
         # Entries were taken in order, so each posting list is sorted already.
         self.strong = {term: tuple(found) for term, found in strong.items()}
         self.weak = {term: tuple(found) for term, found in weak.items()}
