@@ -159,15 +159,17 @@ class EntryIndex:
         self._places: frozenset[str] = frozenset()  # names the knowledge base settles as places
         self._answers: dict[int, Answers] = {}  # entry position -> what it answers, once asked
         with collector_paused():
-            self._build(list(entries))
-            self._build_lookup()
+            self._build_lookup(self._build(list(entries)))
         # A plain dict, not functools.lru_cache over a bound method: that would make the index a
         # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
         self._lookups: dict[tuple[str, bool], TermMatch] = {}
         is_common_english("")  # read the word list with the index, not on a question
 
-    def _build_lookup(self) -> None:
-        """Weigh the terms and file every spelling a typo may be aimed at."""
+    def _build_lookup(self, words: dict[str, str]) -> None:
+        """Weigh the terms and file every spelling a typo may be aimed at.
+
+        ``words`` are the words of the entries' phrasings and answers, with their terms.
+        """
         analyzer, config = self.analyzer, self.config
         count = max(len(self.items), 1)
         # Smoothed IDF. A word nobody wrote down weighs a fixed share of the rarest word's weight:
@@ -180,11 +182,8 @@ class EntryIndex:
         # article word), so "publishd" still finds "published" -> "publication".
         self._spellings = {term: term for term in self.postings}
         # Whole words too: "cuasing" is near "causing", not near its stem "caus".
-        for item in self.items:
-            texts = (*item.phrasings, analyzer.prepare(item.entry.answer))
-            for text in texts:
-                for word, term in analyzer.words(text):
-                    self._spellings.setdefault(word, term)
+        for word, term in words.items():
+            self._spellings.setdefault(word, term)
         for variant, word in analyzer.synonyms.items():
             if word in self.postings:
                 self._spellings.setdefault(variant, word)
@@ -197,8 +196,11 @@ class EntryIndex:
             if len(term) >= SHARED_STEM_LENGTH:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
 
-    def _build(self, entries: list[Entry]) -> None:
-        """Read every entry once: its phrasings, terms, kinds, and its postings."""
+    def _build(self, entries: list[Entry]) -> dict[str, str]:
+        """Read every entry once: its phrasings, terms and postings.
+
+        Returns each word of the phrasings and answers with its term, in the order first met.
+        """
         analyzer, prepare = self.analyzer, self.analyzer.prepare
         aspect_sets: dict[frozenset[str], frozenset[str]] = {}  # one copy of each, shared
         # Postings: for each term, the entries using it in a phrasing (strong) or only in the
@@ -207,12 +209,22 @@ class EntryIndex:
         weak: defaultdict[str, list[int]] = defaultdict(list)
         postings = self.postings
         bodies = [_body(entry) for entry in entries]
+        words: dict[str, str] = {}
+
+        def read(prepared: str) -> list[str]:
+            """Return the terms of a phrasing or answer, noting its words."""
+            found = analyzer.words(prepared)
+            for word, term in found:
+                words.setdefault(word, term)
+            return [term for _, term in found]
+
         self._places = analyzer.kinds.known_places(bodies)
         for position, entry in enumerate(entries):
             phrasings = tuple(
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
             )
-            terms_by_phrasing = tuple(tuple(dict.fromkeys(self.terms(p))) for p in phrasings)
+            terms_by_phrasing = tuple(tuple(dict.fromkeys(read(p))) for p in phrasings)
+            read(prepare(entry.answer))
             in_phrasings = frozenset().union(*terms_by_phrasing)
             body_text = prepare(bodies[position])
             in_body = frozenset(self.terms(body_text)) - in_phrasings
@@ -235,6 +247,7 @@ class EntryIndex:
         # Entries were taken in order, so each posting list is sorted already.
         self.strong = {term: tuple(found) for term, found in strong.items()}
         self.weak = {term: tuple(found) for term, found in weak.items()}
+        return words
 
     def answers(self, item: IndexedEntry) -> Answers:
         """Return what an entry answers (kinds.py), worked out the first time it is asked.
