@@ -98,6 +98,9 @@ class Analyzer:
             target += [(compile_pattern(p, slots), rewrite.say) for p in rewrite.patterns]
         # Each section's patterns in one regex: most texts use none of them, and one search
         # says so (a section is only walked, pattern by pattern, when one of them is there).
+        # The three sections that may match anywhere are first tried together.
+        rewritten = [*self._framings, *(pattern for pattern, _ in self._phrases), *self._idioms]
+        self._any_rewrite = first_of(rewritten)
         self._any_framing = first_of(self._framings)
         self._any_phrase = first_of([pattern for pattern, _ in self._phrases])
         self._any_idiom = first_of(self._idioms)
@@ -129,15 +132,16 @@ class Analyzer:
 
     def _prepare(self, text: str) -> str:
         text = normalize(text)
-        if self._any_framing.search(text + " "):
-            for pattern in self._framings:
-                text = pattern.replace(text, "what about")
-        if self._any_phrase.search(text + " "):
-            for pattern, say in self._phrases:
-                text = pattern.replace(text, say)
-        if self._any_idiom.search(text + " "):
-            for pattern in self._idioms:
-                text = pattern.replace(text, "")
+        if self._any_rewrite.search(text + " "):
+            if self._any_framing.search(text + " "):
+                for pattern in self._framings:
+                    text = pattern.replace(text, "what about")
+            if self._any_phrase.search(text + " "):
+                for pattern, say in self._phrases:
+                    text = pattern.replace(text, say)
+            if self._any_idiom.search(text + " "):
+                for pattern in self._idioms:
+                    text = pattern.replace(text, "")
         if self._any_greeting.match(text + " "):
             for pattern in self._greetings:
                 text = pattern.strip_leading(text)
@@ -172,19 +176,23 @@ class Analyzer:
         Shorthand is read, filler dropped, and each word stemmed and mapped through the
         knowledge base's synonyms, so "hate" and "opposes" meet as "oppos".
         """
-        found: list[tuple[str, str]] = []
-        for token in prepared.split():
-            words = self._words.get(token)
-            if words is None:
-                if len(self._words) >= WORDS_CACHE_SIZE:
-                    self._words.clear()
-                words = self._words[token] = tuple(
-                    (word, self.term(word))
-                    for word in self.shorthand.get(token, token).split()
-                    if word not in self.filler
-                )
-            found += words
-        return found
+        known = self._words
+        return [
+            pair
+            for token in prepared.split()
+            for pair in (known[token] if token in known else self._token_words(token))
+        ]
+
+    def _token_words(self, token: str) -> tuple[tuple[str, str], ...]:
+        """Return (word, term) for each topic word of one token, remembering it."""
+        if len(self._words) >= WORDS_CACHE_SIZE:
+            self._words.clear()
+        words = self._words[token] = tuple(
+            (word, self.term(word))
+            for word in self.shorthand.get(token, token).split()
+            if word not in self.filler
+        )
+        return words
 
     def terms(self, prepared: str) -> list[str]:
         """Return the terms (stemmed topic words) of prepared text."""
