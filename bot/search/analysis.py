@@ -27,7 +27,7 @@ from bot.knowledge.model import KnowledgeBase, Rewrite
 from bot.search.kinds import Kind, Kinds, default_kinds
 from bot.search.lexicon import Lexicon, default_lexicon
 from bot.text.normalize import normalize
-from bot.text.patterns import Pattern, compile_pattern, first_of
+from bot.text.patterns import Pattern, WordFilter, compile_pattern, first_of
 from bot.text.stem import stem
 
 # A typed word this long may take two slips against a filler word at least as long ("artical",
@@ -100,7 +100,7 @@ class Analyzer:
         # says so (a section is only walked, pattern by pattern, when one of them is there).
         # The three sections that may match anywhere are first tried together.
         rewritten = [*self._framings, *(pattern for pattern, _ in self._phrases), *self._idioms]
-        self._any_rewrite = first_of(rewritten)
+        self._rewrite_words = WordFilter(rewritten)
         self._any_framing = first_of(self._framings)
         self._any_phrase = first_of([pattern for pattern, _ in self._phrases])
         self._any_idiom = first_of(self._idioms)
@@ -132,7 +132,7 @@ class Analyzer:
 
     def _prepare(self, text: str) -> str:
         text = normalize(text)
-        if self._any_rewrite.search(text + " "):
+        if self._rewrite_words.may_match(text):
             if self._any_framing.search(text + " "):
                 for pattern in self._framings:
                     text = pattern.replace(text, "what about")

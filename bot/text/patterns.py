@@ -36,6 +36,9 @@ class Pattern:
     whole: re.Pattern[str]
     anywhere: re.Pattern[str]
     leading: re.Pattern[str]
+    # Every word a phrase of the pattern can use; None when a phrase may be made of ``*`` alone.
+    # A text sharing none of them holds no phrase of the pattern (see WordFilter).
+    words: frozenset[str] | None = None
 
     def fullmatch(self, text: str) -> bool:
         """True when all of ``text`` (normalised) is one phrase of the pattern."""
@@ -65,12 +68,37 @@ def compile_pattern(source: str, slots: Mapping[str, Sequence[str]] | None = Non
     body = parser.alternatives(closing=None)
     if re.fullmatch(body, ""):
         raise PatternError(f"pattern {source!r} can match nothing at all; make a word required")
+    whole = re.compile(body)
+    # A phrase made of "*" alone uses no word of the pattern: n stars match n words of anything.
+    wildcard = any(whole.fullmatch("\x00 " * n) for n in range(1, source.count("*") + 1))
     return Pattern(
         source,
-        re.compile(body),
+        whole,
         re.compile(rf"(?:^|(?<= ))(?:{body})"),
         re.compile(rf"^(?:{body})*"),
+        None if wildcard else frozenset(parser.words),
     )
+
+
+class WordFilter:
+    """Say cheaply that a text holds no phrase of any of some patterns: it shares no word.
+
+    Most texts use none of a lexicon section's phrases; checking their words against the
+    section's is several times faster than searching for the phrases.
+    """
+
+    def __init__(self, patterns: Sequence[Pattern]) -> None:
+        words: set[str] = set()
+        for pattern in patterns:
+            if pattern.words is None:
+                self._words: frozenset[str] | None = None
+                return
+            words |= pattern.words
+        self._words = frozenset(words)
+
+    def may_match(self, text: str) -> bool:
+        """False only when no pattern can match normalised ``text``."""
+        return self._words is None or not self._words.isdisjoint(text.split())
 
 
 def first_of(patterns: Sequence[Pattern]) -> re.Pattern[str]:
@@ -99,6 +127,7 @@ class _Parser:
         self.position = 0
         self.source = source
         self.slots = slots
+        self.words: set[str] = set()  # every word a phrase may use, slots' words too
 
     def alternatives(self, closing: str | None) -> str:
         options = [self.sequence()]
@@ -139,6 +168,7 @@ class _Parser:
                 f"pattern {self.source!r}: write {word!r} as matching reads it, "
                 f"{normalize(word)!r} (lowercase, no punctuation)"
             )
+        self.words.add(word)
         return re.escape(word) + " "
 
     def _slot(self, name: str) -> str:
@@ -147,6 +177,7 @@ class _Parser:
         if name not in self.slots:
             known = ", ".join(f"{{{slot}}}" for slot in self.slots) or "none"
             raise PatternError(f"pattern {self.source!r}: unknown slot {{{name}}} (known: {known})")
+        self.words.update(word for phrase in phrases for word in phrase.split())
         if not phrases:
             return "(?!)"  # nothing to fill it with: the pattern matches nothing
         return "(?:" + "|".join(re.escape(phrase) + " " for phrase in phrases) + ")"
