@@ -100,7 +100,29 @@ def parse_yaml(data: bytes) -> yaml.Node | None:
         raise YamlSyntaxError(f"not valid YAML: {error}") from None
 
 
-_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+def _fast_loader() -> type[yaml.CSafeLoader] | None:
+    """Return libyaml's safe loader, resolving plain strings without PyYAML's general search.
+
+    libyaml calls back into Python to resolve each scalar's tag; most are text that cannot be
+    a number, date, boolean or null, which its first character shows (a third of the parse).
+    """
+    base: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+    if base is None or None in base.yaml_implicit_resolvers or base.yaml_path_resolvers:
+        return base
+    may_be_other = frozenset(base.yaml_implicit_resolvers)  # first characters of non-strings
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is yaml.ScalarNode and (
+                not implicit[0] or (value and value[0] not in may_be_other)
+            ):
+                return str(self.DEFAULT_SCALAR_TAG)
+            return str(super().resolve(kind, value, implicit))
+
+    return Loader
+
+
+_FAST_LOADER = _fast_loader()
 
 
 def _check_events(events: Iterator[yaml.Event]) -> None:

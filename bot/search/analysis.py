@@ -106,6 +106,9 @@ class Analyzer:
         self._any_idiom = first_of(self._idioms)
         self._any_greeting = first_of(self._greetings)
         self._any_small_talk = first_of(self._small_talk)
+        # A whole question one of the knowledge base's own questions says: one fullmatch.
+        whole = "|".join(pattern.whole.pattern for pattern, _ in self._questions) or "(?!)"
+        self._any_question = re.compile(f"(?:{whole})")
         # Plain dicts, not functools.lru_cache over bound methods: that would make the analyzer
         # a reference cycle, left for the cyclic collector instead of freed with its engine.
         self._prepared: dict[str, str] = {}
@@ -154,6 +157,8 @@ class Analyzer:
             pattern.fullmatch(text) for pattern in self._small_talk
         ):
             return ""
+        if not self._any_question.fullmatch(text + " "):
+            return text
         for pattern, say in self._questions:
             if pattern.fullmatch(text):
                 return say
