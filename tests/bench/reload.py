@@ -20,15 +20,9 @@ import time
 from pathlib import Path
 
 from bot.engine.lifecycle import KnowledgeManager
-from tests.bench.scale import make_knowledge
+from tests.bench.scale import _rss_mib, make_knowledge
 
 TICK = 0.005
-
-
-def _rss_mib() -> float:
-    """Resident memory now (not the peak), from /proc."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * 4096 / 2**20
 
 
 class _Ticker:
