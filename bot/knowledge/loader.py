@@ -464,7 +464,7 @@ def _load_qa(
     if not paths:
         problems.append(Problem(display_path(qa_dir, directory), "has no Q&A files (*.yaml)"))
     seen_ids: dict[str, Entry] = {}
-    seen_phrases: dict[str, _Phrase] = {}
+    seen_phrases = _Phrases()
     for path in paths:
         node, out = _read_mapping(path, directory, problems, hasher)
         if node is None:
@@ -496,24 +496,36 @@ def _load_qa(
                 _check_phrases(entry_node, entry, out, seen_phrases)
                 entries.append(entry)
         problems.extend(out.problems)
-    _let_go(seen_phrases)
+    seen_phrases.let_go()
     return entries
 
 
-def _let_go(mapping: dict[str, _Phrase]) -> None:
-    """Empty a large dict a slice at a time.
+class _Phrases:
+    """Every normalised question and alternate met so far, with where it was first met.
 
-    Freed whole, the phrasings of 50,000 entries are one step of tens of milliseconds during
-    which no other thread runs: a bot reloading its knowledge would not hear Discord meanwhile.
+    Kept in many small dicts, not one: a dict of half a million phrasings grows by copying
+    itself in one step of tens of milliseconds, during which no other thread runs (a bot
+    reloading its knowledge would not hear Discord meanwhile). Freed a slice at a time too.
     """
-    while mapping:
-        for _ in range(min(len(mapping), 2000)):
-            mapping.popitem()
+
+    SHARDS = 256
+
+    def __init__(self) -> None:
+        self._shards: list[dict[str, _Phrase]] = [{} for _ in range(self.SHARDS)]
+
+    def get(self, key: str) -> _Phrase | None:
+        return self._shards[hash(key) % self.SHARDS].get(key)
+
+    def setdefault(self, key: str, phrase: _Phrase) -> None:
+        self._shards[hash(key) % self.SHARDS].setdefault(key, phrase)
+
+    def let_go(self) -> None:
+        """Free every phrasing, one shard at a time."""
+        while self._shards:
+            self._shards.pop()
 
 
-def _check_phrases(
-    node: yaml.Node, entry: Entry, out: _Collector, seen: dict[str, _Phrase]
-) -> None:
+def _check_phrases(node: yaml.Node, entry: Entry, out: _Collector, seen: _Phrases) -> None:
     """Reject a question/alternate that another entry already uses (after normalisation)."""
     assert isinstance(node, yaml.MappingNode)
     lines = {k.value: v for k, v in node.value}
