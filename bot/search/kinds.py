@@ -19,7 +19,7 @@ import yaml
 from bot.knowledge.model import ANSWER_KINDS
 from bot.search.lexicon import default_lexicon
 from bot.text.normalize import normalize
-from bot.text.patterns import Pattern, PatternError, compile_pattern, first_of, which
+from bot.text.patterns import Pattern, PatternError, compile_pattern
 from bot.text.stem import stem
 
 NAMES = "names"
@@ -110,7 +110,17 @@ class Kinds:
         # asked only at the start are tried on their own.
         asking = [(order, kind) for order, kind in enumerate(self.kinds) if not kind.at_start]
         self._asking = [(order, kind) for order, kind in asking for _ in kind.asks]
-        self._asks = first_of([pattern for _, kind in asking for pattern in kind.asks])
+        self._asks = [pattern for _, kind in asking for pattern in kind.asks]
+        # A phrase starts with one of its pattern's words, or anything for a pattern with "*":
+        # at each word of a question only the patterns that could start there are tried, in
+        # file order (at most a handful, instead of one regex of every kind's phrases).
+        anywhere = [i for i, pattern in enumerate(self._asks) if "*" in pattern.source]
+        starting: dict[str, set[int]] = {}
+        for i, pattern in enumerate(self._asks):
+            for word in pattern.words or ():
+                starting.setdefault(word, set()).add(i)
+        self._starting = {word: sorted(found | set(anywhere)) for word, found in starting.items()}
+        self._anywhere = anywhere
         self._at_start = [(order, kind) for order, kind in enumerate(self.kinds) if kind.at_start]
 
     @property
@@ -129,9 +139,15 @@ class Kinds:
             return None
         padded = prepared + " "
         best: tuple[int, int, Kind] | None = None
-        found = self._asks.search(padded)
-        if found is not None:
-            best = (found.start(), *self._asking[which(found)])
+        at = 0
+        for word in prepared.split():
+            for i in self._starting.get(word, self._anywhere):
+                if self._asks[i].whole.match(padded, at):
+                    best = (at, *self._asking[i])
+                    break
+            if best is not None:
+                break
+            at += len(word) + 1
         for order, kind in self._at_start:
             starts = any(_starts(pattern, padded) for pattern in kind.asks)
             if starts and (best is None or (0, order) < best[:2]):

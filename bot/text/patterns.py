@@ -102,21 +102,14 @@ class WordFilter:
 
 
 def first_of(patterns: Sequence[Pattern]) -> re.Pattern[str]:
-    """Return one regex that finds the earliest phrase of any of ``patterns``, anywhere.
+    """Return one regex that finds a phrase of any of ``patterns``, anywhere, in one search.
 
-    Searched in "word word " text, a match starts where the earliest phrase of any pattern
-    starts, and at one place the pattern listed first wins: its group is named ``p<index>``.
-    One search instead of one per pattern, with the same answer (see ``which``).
+    Searched in "word word " text; None from it means no pattern has a phrase there.
     """
     if not patterns:
         return re.compile(r"(?!)")
-    body = "|".join(f"(?P<p{i}>{pattern.whole.pattern})" for i, pattern in enumerate(patterns))
+    body = "|".join(pattern.whole.pattern for pattern in patterns)
     return re.compile(rf"(?:^|(?<= ))(?:{body})")
-
-
-def which(found: re.Match[str]) -> int:
-    """Return the index of the pattern a ``first_of`` match came from."""
-    return int(str(found.lastgroup)[1:])
 
 
 class _Parser:
