@@ -207,15 +207,13 @@ class EntryIndex:
         # answer and quotes (weak), in entry order.
         strong: defaultdict[str, list[int]] = defaultdict(list)
         weak: defaultdict[str, list[int]] = defaultdict(list)
-        postings = self.postings
         bodies = [_body(entry) for entry in entries]
         words: dict[str, str] = {}
 
         def read(prepared: str) -> list[str]:
             """Return the terms of a phrasing or answer, noting its words."""
             found = analyzer.words(prepared)
-            for word, term in found:
-                words.setdefault(word, term)
+            words.update(found)  # a word's term never changes: first place, same value
             return [term for _, term in found]
 
         self._places = analyzer.kinds.known_places(bodies)
@@ -241,12 +239,23 @@ class EntryIndex:
                     _phrasings_with(terms_by_phrasing),
                 )
             )
-            for term in sorted(in_phrasings | in_body):  # not set order: seeded per process
-                postings[term] = postings.get(term, 0) + 1
-                (strong if term in in_phrasings else weak)[term].append(position)
+            for term in in_phrasings:
+                strong[term].append(position)
+            for term in in_body:
+                weak[term].append(position)
         # Entries were taken in order, so each posting list is sorted already.
         self.strong = {term: tuple(found) for term, found in strong.items()}
         self.weak = {term: tuple(found) for term, found in weak.items()}
+        # Document frequencies, terms in the order first met (by entry, then alphabetically):
+        # not set order, which each process seeds anew, as typo lookups list spellings by it.
+        first = {term: found[0] for term, found in self.weak.items()}
+        for (
+            term,
+            found,
+        ) in self.strong.items():  # a term may be strong in one entry, weak in another
+            first[term] = min(found[0], first.get(term, found[0]))
+        for term in sorted(first, key=lambda term: (first[term], term)):
+            self.postings[term] = len(self.strong.get(term, ())) + len(self.weak.get(term, ()))
         return words
 
     def answers(self, item: IndexedEntry) -> Answers:
