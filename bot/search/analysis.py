@@ -102,6 +102,9 @@ class Analyzer:
         # The three sections that may match anywhere are first tried together.
         rewritten = [*self._framings, *(pattern for pattern, _ in self._phrases), *self._idioms]
         self._rewrite_words = WordFilter(rewritten)
+        self._opening_words = WordFilter([*self._greetings, *self._address])
+        self._small_talk_words = WordFilter(self._small_talk)
+        self._question_words = WordFilter([pattern for pattern, _ in self._questions])
         self._any_framing = first_of(self._framings)
         self._any_phrase = first_of([pattern for pattern, _ in self._phrases])
         self._any_idiom = first_of(self._idioms)
@@ -146,19 +149,22 @@ class Analyzer:
             if self._any_idiom.search(text + " "):
                 for pattern in self._idioms:
                     text = pattern.replace(text, "")
-        if self._any_greeting.match(text + " "):
-            for pattern in self._greetings:
-                text = pattern.strip_leading(text)
-        for pattern in self._address:  # one address to the bot, after the greetings
-            found = pattern.whole.match(text + " ")
-            if found:
-                text = text[found.end() :].strip()
-                break
-        if self._any_small_talk.match(text + " ") and any(
-            pattern.fullmatch(text) for pattern in self._small_talk
+        if self._opening_words.may_start(text):
+            if self._any_greeting.match(text + " "):
+                for pattern in self._greetings:
+                    text = pattern.strip_leading(text)
+            for pattern in self._address:  # one address to the bot, after the greetings
+                found = pattern.whole.match(text + " ")
+                if found:
+                    text = text[found.end() :].strip()
+                    break
+        if (
+            self._small_talk_words.may_be(text)
+            and self._any_small_talk.match(text + " ")
+            and any(pattern.fullmatch(text) for pattern in self._small_talk)
         ):
             return ""
-        if not self._any_question.fullmatch(text + " "):
+        if not self._question_words.may_be(text) or not self._any_question.fullmatch(text + " "):
             return text
         for pattern, say in self._questions:
             if pattern.fullmatch(text):

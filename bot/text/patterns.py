@@ -97,8 +97,16 @@ class WordFilter:
         self._words = frozenset(words)
 
     def may_match(self, text: str) -> bool:
-        """False only when no pattern can match normalised ``text``."""
+        """False only when no pattern can match anywhere in normalised ``text``."""
         return self._words is None or not self._words.isdisjoint(text.split())
+
+    def may_start(self, text: str) -> bool:
+        """False only when no pattern can match at the start of normalised ``text``."""
+        return self._words is None or text.split(" ", 1)[0] in self._words
+
+    def may_be(self, text: str) -> bool:
+        """False only when no pattern can match all of normalised ``text``."""
+        return self._words is None or self._words.issuperset(text.split())
 
 
 def first_of(patterns: Sequence[Pattern]) -> re.Pattern[str]:

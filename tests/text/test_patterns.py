@@ -36,6 +36,8 @@ def test_a_text_sharing_no_word_with_the_patterns_is_passed_over() -> None:
     assert words.may_match("how long is the border")  # "the" may start "the deal with"
     assert words.may_match("so whats up")
     assert WordFilter([*patterns, compile_pattern("[the] *")]).may_match("anything at all")
+    assert words.may_start("whats new") and not words.may_start("so whats the deal with")
+    assert words.may_be("quick one") and not words.may_be("quick one please")
 
 
 def test_the_filter_never_passes_over_a_text_a_pattern_matches() -> None:
@@ -44,11 +46,17 @@ def test_the_filter_never_passes_over_a_text_a_pattern_matches() -> None:
     rules = [rule for section in lexicon.phrases.values() for rule in section]
     patterns = [rule.compile({**lexicon.slots, "author": ("hammond",)}) for rule in rules]
     texts = [normalize(text) for text in _every_text()]
-    matched = 0
+    matched = started = whole = 0
     for pattern in patterns:
         words = WordFilter([pattern])
         for text in texts:
             if pattern.anywhere.search(text + " "):
                 matched += 1
                 assert words.may_match(text), (pattern.source, text)
-    assert matched > 100
+            if pattern.whole.match(text + " "):
+                started += 1
+                assert words.may_start(text), (pattern.source, text)
+            if pattern.fullmatch(text):
+                whole += 1
+                assert words.may_be(text), (pattern.source, text)
+    assert matched > 100 and started > 50 and whole > 0
