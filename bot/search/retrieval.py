@@ -44,6 +44,9 @@ MAX_POSTINGS_OPENED = 2000
 MAX_CANDIDATES_OPENED = 1000
 # Above this many candidate spellings, a fast Levenshtein pass narrows them first (see _lookup).
 FEW_NEARBY = 64
+# Up to this many entries, every entry's kinds are read at build, so no question pays for them
+# (30 ms for the project's 75 entries); above it, each entry's are read when first shortlisted.
+EAGER_KINDS_ENTRIES = 2000
 # Words looked up are remembered, up to this many.
 LOOKUP_CACHE_SIZE = 4096
 # Up to this many phrasings, an entry's phrasings are searched one by one for a question's words.
@@ -160,6 +163,9 @@ class EntryIndex:
         self._answers: dict[int, Answers] = {}  # entry position -> what it answers, once asked
         with collector_paused():
             self._build_lookup(self._build(list(entries)))
+            if len(self.items) <= EAGER_KINDS_ENTRIES:
+                for item in self.items:  # a small knowledge base reads them all now (see answers)
+                    self.answers(item)
         # A plain dict, not functools.lru_cache over a bound method: that would make the index a
         # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
         self._lookups: dict[tuple[str, bool], TermMatch] = {}
@@ -263,6 +269,7 @@ class EntryIndex:
 
         Reading an answer's kinds is the costliest part of indexing an entry, and only entries a
         question shortlists ever need it: a large knowledge base builds several times faster.
+        A small one reads them all at build (EAGER_KINDS_ENTRIES).
         """
         answers = self._answers.get(item.position)
         if answers is None:
