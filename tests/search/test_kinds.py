@@ -354,3 +354,25 @@ def test_one_search_for_every_kind_finds_what_one_search_per_phrase_finds() -> N
         assert (asked.name if asked else None) == expected or broad == expected, text
         seen.add(expected)
     assert len(seen) >= 10  # most kinds were asked somewhere
+
+
+def test_kinds_read_when_first_needed_decide_as_kinds_read_at_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large knowledge base reads an entry's kinds when a question first shortlists it."""
+    import yaml
+
+    from bot.search import retrieval
+
+    path = Path(__file__).parents[1] / "eval" / "dev18.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    questions = [item["q"] for item in data["in_scope"] + (data.get("unsaid") or [])]
+    eager = load_engine(DEFAULT_KNOWLEDGE_DIR)
+    monkeypatch.setattr(retrieval, "EAGER_KINDS_ENTRIES", 0)
+    lazy = load_engine(DEFAULT_KNOWLEDGE_DIR)
+    assert not lazy._matcher.index._answers  # nothing read yet
+    for question in questions:
+        first, second = eager.ask(question), lazy.ask(question)
+        assert (first.outcome, first.candidates) == (second.outcome, second.candidates), question
+    assert any(eager.ask(q).outcome is Outcome.NOT_IN_ARTICLE for q in questions)
+    assert lazy.answer_kinds() == eager.answer_kinds()
