@@ -15,7 +15,6 @@ import ctypes
 import gc
 import logging
 import sys
-import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -26,20 +25,24 @@ LARGE = 1000
 SLICE = 2000
 # How long to wait for questions in flight to let go of the old engine before giving up
 # (dropping it whole, as before) and how often to look.
-PATIENCE_SECONDS = 120.0
+PATIENCE_SECONDS = 60.0
 POLL_SECONDS = 0.05
+MAX_POLL_SECONDS = 2.0
 # References to the engine that ``retire`` itself holds: its argument, and getrefcount's own.
 _OWN_REFERENCES = 2
 
 
 async def retire(engine: object) -> bool:
     """Free ``engine`` in slices once nothing else holds it; True when it was taken apart."""
-    deadline = time.monotonic() + PATIENCE_SECONDS
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PATIENCE_SECONDS  # the loop's clock, which its sleeps follow
+    pause = POLL_SECONDS
     while sys.getrefcount(engine) > _OWN_REFERENCES:
-        if time.monotonic() > deadline:
+        if loop.time() > deadline:
             log.info("a replaced engine is still in use; it will be freed when released")
             return False
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, MAX_POLL_SECONDS)  # a long question: look less often
     held: list[object] = []
     container: object = None
     for container in _large_containers(engine):
