@@ -105,22 +105,21 @@ class Kinds:
         # A name where something is, goes or comes from: "in Beijing", "to northeast China".
         self._place = _after(locatives)
         self._settled = _after(settled)
-        # Every phrase asking a kind, in one regex (kinds in file order, each kind's phrases in
-        # order): one search finds the earliest, ties going to the kind listed first. Kinds
-        # asked only at the start are tried on their own.
+        # Every phrase asking a kind, kinds in file order and each kind's phrases in order, with
+        # (order, kind) for each; kinds asked only at the start are tried on their own.
         asking = [(order, kind) for order, kind in enumerate(self.kinds) if not kind.at_start]
-        self._asking = [(order, kind) for order, kind in asking for _ in kind.asks]
         self._asks = [pattern for _, kind in asking for pattern in kind.asks]
-        # A phrase starts with one of its pattern's words, or anything for a pattern with "*":
-        # at each word of a question only the patterns that could start there are tried, in
-        # file order (at most a handful, instead of one regex of every kind's phrases).
-        anywhere = [i for i, pattern in enumerate(self._asks) if "*" in pattern.source]
+        self._asks_kind = [(order, kind) for order, kind in asking for _ in kind.asks]
+        # A phrase starts with one of its pattern's words, or with any word for a pattern with
+        # "*": at each word of a question only the phrases that can start there are tried, in
+        # that order (a handful, instead of every kind's phrases).
+        any_word = [i for i, pattern in enumerate(self._asks) if pattern.wildcard]
         starting: dict[str, set[int]] = {}
         for i, pattern in enumerate(self._asks):
             for word in pattern.words or ():
                 starting.setdefault(word, set()).add(i)
-        self._starting = {word: sorted(found | set(anywhere)) for word, found in starting.items()}
-        self._anywhere = anywhere
+        self._may_start = {word: sorted(found | set(any_word)) for word, found in starting.items()}
+        self._may_start_any_word = any_word
         self._at_start = [(order, kind) for order, kind in enumerate(self.kinds) if kind.at_start]
 
     @property
@@ -141,9 +140,9 @@ class Kinds:
         best: tuple[int, int, Kind] | None = None
         at = 0
         for word in prepared.split():
-            for i in self._starting.get(word, self._anywhere):
+            for i in self._may_start.get(word, self._may_start_any_word):
                 if self._asks[i].whole.match(padded, at):
-                    best = (at, *self._asking[i])
+                    best = (at, *self._asks_kind[i])
                     break
             if best is not None:
                 break

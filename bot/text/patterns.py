@@ -39,6 +39,8 @@ class Pattern:
     # Every word a phrase of the pattern can use; None when a phrase may be made of ``*`` alone.
     # A text sharing none of them holds no phrase of the pattern (see WordFilter).
     words: frozenset[str] | None = None
+    # True when the pattern has a ``*``: its phrases may start with, and hold, any word at all.
+    wildcard: bool = False
 
     def fullmatch(self, text: str) -> bool:
         """True when all of ``text`` (normalised) is one phrase of the pattern."""
@@ -70,13 +72,14 @@ def compile_pattern(source: str, slots: Mapping[str, Sequence[str]] | None = Non
         raise PatternError(f"pattern {source!r} can match nothing at all; make a word required")
     whole = re.compile(body)
     # A phrase made of "*" alone uses no word of the pattern: n stars match n words of anything.
-    wildcard = any(whole.fullmatch("\x00 " * n) for n in range(1, source.count("*") + 1))
+    stars_only = any(whole.fullmatch("\x00 " * n) for n in range(1, source.count("*") + 1))
     return Pattern(
         source,
         whole,
         re.compile(rf"(?:^|(?<= ))(?:{body})"),
         re.compile(rf"^(?:{body})*"),
-        None if wildcard else frozenset(parser.words),
+        None if stars_only else frozenset(parser.words),
+        "*" in source,
     )
 
 
@@ -89,9 +92,10 @@ class WordFilter:
 
     def __init__(self, patterns: Sequence[Pattern]) -> None:
         words: set[str] = set()
+        self._words: frozenset[str] | None = None  # None: any text may hold a phrase
+        self._any_word = any(pattern.wildcard for pattern in patterns)  # "*" takes any word
         for pattern in patterns:
             if pattern.words is None:
-                self._words: frozenset[str] | None = None
                 return
             words |= pattern.words
         self._words = frozenset(words)
@@ -102,11 +106,15 @@ class WordFilter:
 
     def may_start(self, text: str) -> bool:
         """False only when no pattern can match at the start of normalised ``text``."""
-        return self._words is None or text.split(" ", 1)[0] in self._words
+        if self._words is None or self._any_word:
+            return True
+        return text.split(" ", 1)[0] in self._words
 
     def may_be(self, text: str) -> bool:
         """False only when no pattern can match all of normalised ``text``."""
-        return self._words is None or self._words.issuperset(text.split())
+        if self._words is None or self._any_word:
+            return True
+        return self._words.issuperset(text.split())
 
 
 def first_of(patterns: Sequence[Pattern]) -> re.Pattern[str]:

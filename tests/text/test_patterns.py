@@ -40,6 +40,15 @@ def test_a_text_sharing_no_word_with_the_patterns_is_passed_over() -> None:
     assert words.may_be("quick one") and not words.may_be("quick one please")
 
 
+def test_a_wildcard_lets_any_word_open_or_fill_a_phrase() -> None:
+    """ "*" stands for any word: a filter cannot rule a text out by its first or other words."""
+    middle = WordFilter([compile_pattern("which * companies")])
+    assert middle.may_be("which russian companies")
+    assert not middle.may_match("how long is our border")  # still needs "which" or "companies"
+    first = WordFilter([compile_pattern("* about it")])
+    assert first.may_start("hey about it")
+
+
 def test_the_filter_never_passes_over_a_text_a_pattern_matches() -> None:
     """Over every lexicon phrase rule and every knowledge and eval text."""
     lexicon = default_lexicon()
