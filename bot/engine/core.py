@@ -45,7 +45,7 @@ class Engine:
     @property
     def index_terms(self) -> frozenset[str]:
         """Every term some entry's phrasings or body use (for checks of the vocabulary)."""
-        return frozenset(self._matcher.index.postings)
+        return frozenset(self._matcher.index.entries_using)
 
     @property
     def version(self) -> str:

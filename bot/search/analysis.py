@@ -97,9 +97,9 @@ class Analyzer:
         for rewrite in rewrites:
             target = self._questions if rewrite.whole_question else self._phrases
             target += [(compile_pattern(p, slots), rewrite.say) for p in rewrite.patterns]
-        # Each section's patterns in one regex: most texts use none of them, and one search
-        # says so (a section is only walked, pattern by pattern, when one of them is there).
-        # The three sections that may match anywhere are first tried together.
+        # Most texts use no phrase of a section. A word filter rules most of them out (a text
+        # sharing no word with the section's rules holds none of its phrases), then one regex
+        # of the section's patterns says whether to walk it pattern by pattern.
         rewritten = [*self._framings, *(pattern for pattern, _ in self._phrases), *self._idioms]
         self._rewrite_words = WordFilter(rewritten)
         self._opening_words = WordFilter([*self._greetings, *self._address])

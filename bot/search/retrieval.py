@@ -156,7 +156,7 @@ class EntryIndex:
         self.analyzer = analyzer
         self.config = config = config or MatchConfig()
         self.items: list[IndexedEntry] = []
-        self.postings: dict[str, int] = {}  # how many entries use each term (its DF)
+        self.entries_using: dict[str, int] = {}  # term -> how many entries use it
         self.strong: dict[str, tuple[int, ...]] = {}  # term -> entries using it in a phrasing
         self.weak: dict[str, tuple[int, ...]] = {}  # term -> entries using it only in the body
         self._places: frozenset[str] = frozenset()  # names the knowledge base settles as places
@@ -180,25 +180,25 @@ class EntryIndex:
         count = max(len(self.items), 1)
         # Smoothed IDF. A word nobody wrote down weighs a fixed share of the rarest word's weight:
         # it may be the real subject ("net worth") or just chat ("buddies").
-        self.idf = {t: math.log(1 + count / df) for t, df in self.postings.items()}
+        self.idf = {t: math.log(1 + count / df) for t, df in self.entries_using.items()}
         self.unknown_idf = config.unknown_word_weight * math.log(1 + count)
         # Typo candidates are looked up by (first letter, length) and (last letter, length):
         # one slip leaves at least one end intact, and this keeps lookups far below a full scan.
         # Spellings a typo may be aimed at: every term, and every synonym (which stands for its
         # article word), so "publishd" still finds "published" -> "publication".
-        self._spellings = {term: term for term in self.postings}
+        self._spellings = {term: term for term in self.entries_using}
         # Whole words too: "cuasing" is near "causing", not near its stem "caus".
         for word, term in words.items():
             self._spellings.setdefault(word, term)
         for variant, word in analyzer.synonyms.items():
-            if word in self.postings:
+            if word in self.entries_using:
                 self._spellings.setdefault(variant, word)
         self._by_ends: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
         for spelling in self._spellings:
             self._by_ends[spelling[0], len(spelling)].append(spelling)
             self._by_ends[spelling[-1] + "$", len(spelling)].append(spelling)
         self._by_prefix: defaultdict[str, list[str]] = defaultdict(list)
-        for term in self.postings:
+        for term in self.entries_using:
             if len(term) >= SHARED_STEM_LENGTH:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
 
@@ -252,16 +252,14 @@ class EntryIndex:
         # Entries were taken in order, so each posting list is sorted already.
         self.strong = {term: tuple(found) for term, found in strong.items()}
         self.weak = {term: tuple(found) for term, found in weak.items()}
-        # Document frequencies, terms in the order first met (by entry, then alphabetically):
+        # How many entries use each term, terms in the order first met (by entry, then by name):
         # not set order, which each process seeds anew, as typo lookups list spellings by it.
         first = {term: found[0] for term, found in self.weak.items()}
-        for (
-            term,
-            found,
-        ) in self.strong.items():  # a term may be strong in one entry, weak in another
+        # A term may be in one entry's phrasings and only in another's body.
+        for term, found in self.strong.items():
             first[term] = min(found[0], first.get(term, found[0]))
         for term in sorted(first, key=lambda term: (first[term], term)):
-            self.postings[term] = len(self.strong.get(term, ())) + len(self.weak.get(term, ()))
+            self.entries_using[term] = len(self.strong.get(term, ())) + len(self.weak.get(term, ()))
         return words
 
     def answers(self, item: IndexedEntry) -> Answers:
@@ -314,13 +312,13 @@ class EntryIndex:
         ("gatilof"), and a question using one must still count for the correctly spelt phrasing.
         """
         found: dict[str, float] = {}
-        if word in self.postings:
+        if word in self.entries_using:
             found[word] = 1.0
         if correct_typos and len(word) >= MIN_TYPO_LENGTH and word.isalpha():
             nearby: list[str] = []
             # A word already known only looks for close variants (one slip, same start);
             # an unknown one also tries words it might begin differently from.
-            spread = 1 if word in self.postings else 2
+            spread = 1 if word in self.entries_using else 2
             for length in range(len(word) - spread, len(word) + spread + 1):
                 nearby += self._by_ends.get((word[0], length), ())
                 if spread == 2:
@@ -375,7 +373,9 @@ class EntryIndex:
         if total == 0:
             return []
         scores: dict[int, float] = {}
-        known = sorted((m for m in matches if m.known), key=lambda m: self.postings[m.terms[0][0]])
+        known = sorted(
+            (m for m in matches if m.known), key=lambda m: self.entries_using[m.terms[0][0]]
+        )
         body_weight = self.config.body_word_weight
         for match in known:
             weight = self.weight(match)
@@ -392,7 +392,7 @@ class EntryIndex:
                     if scores and (
                         rank > 0
                         or len(scores) >= MAX_CANDIDATES_OPENED
-                        or self.postings[term] > MAX_POSTINGS_OPENED
+                        or self.entries_using[term] > MAX_POSTINGS_OPENED
                     ):
                         found = scores.keys() & found  # a set operation, in C
                     # Each entry keeps its best share of the word, closest reading first; an
