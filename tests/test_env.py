@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.env import SettingsError, load_core_settings
-from bot.settings import load_settings
+from bot.env import CoreSettings, SettingsError, load_core_settings
+from bot.settings import Settings, load_settings
 
 CASES = [
     {},
@@ -25,7 +26,8 @@ CASES = [
 ]
 
 
-def _read(reader):  # type: ignore[no-untyped-def]
+def _read(reader: Callable[[], CoreSettings | Settings]) -> str | tuple[object, ...]:
+    """The three core settings a reader gives, or the error it says."""
     try:
         settings = reader()
     except SettingsError as error:

@@ -137,7 +137,7 @@ class KnowledgeManager:
         # What changed, worked out off the loop (a set of 100,000 ids is tens of milliseconds);
         # nothing else swaps meanwhile: reloads and rollbacks hold the lock.
         outcome = await _off_loop(self._outcome, action, current, engine)
-        self._engine = engine  # the swap: one assignment, no await before or after
+        self._engine = engine  # the swap: one assignment, nothing awaited from here on
         log.info("%s: knowledge %s is live (was %s)", action, engine.version, current.version)
         if self.on_swap is not None:
             try:
