@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     # How long a write waits for another connection's lock before the store reports it busy.
     database_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
+    # On SIGTERM or SIGINT, how long answers in flight may take before their askers are told to
+    # ask again and the bot closes (keep systemd's TimeoutStopSec above it).
+    shutdown_grace_seconds: float = Field(default=5.0, ge=0, le=60)
+
     # Live reload: watch knowledge_dir and reload once saves have been quiet this long.
     watch_knowledge: bool = True
     reload_debounce_ms: int = Field(default=500, ge=50, le=60_000)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -15,6 +17,7 @@ from bot.discord_app.errors import CitebotTree
 from bot.discord_app.feedback import Feedback
 from bot.discord_app.holder import EngineHolder
 from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.shutdown import InFlight, StopReport
 from bot.discord_app.sync import sync_commands
 from bot.discord_app.votes import VoteButton
 from bot.engine.lifecycle import KnowledgeManager
@@ -25,6 +28,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 CogFactory = Callable[["CiteBot"], commands.Cog]
+
+# A WebSocket close frame's body: status 1000, "normal closure" (RFC 6455, 5.5.1).
+NORMAL_CLOSURE = (1000).to_bytes(2, "big")
 
 
 def build_intents(settings: Settings) -> discord.Intents:
@@ -69,6 +75,7 @@ class CiteBot(commands.Bot):
         self.extra_cogs = tuple(extra_cogs)
         self._given_manager = manager
         self.feedback = Feedback(None)
+        self.in_flight = InFlight()
 
     async def setup_hook(self) -> None:
         """Start the knowledge manager and the feedback store, load the cogs, sync commands.
@@ -113,12 +120,46 @@ class CiteBot(commands.Bot):
             )
             return KnowledgeManager(self.holder.engine, directory=directory, data_dir=data_dir)
 
+    async def stop_gracefully(self, grace: float) -> StopReport:
+        """Answer what is in flight (up to ``grace`` seconds), tell the rest to ask again, close."""
+        log.info(
+            "Stopping: answering %d question(s) in flight, for up to %.0f s",
+            len(self.in_flight),
+            grace,
+        )
+        report = await self.in_flight.drain(grace)
+        log.info(
+            "Answered %d in flight; told %d to ask again; closing the gateway and the database",
+            report.finished,
+            report.told,
+        )
+        await self.close()
+        return report
+
     async def close(self) -> None:
         """Stop the cogs (and with them the watcher), disconnect, then close the database."""
         try:
+            await self._close_gateway_normally()
             await super().close()
         finally:
             await self.feedback.close()
+
+    async def _close_gateway_normally(self) -> None:
+        """Start the gateway's closing handshake with 1000 ourselves, so Discord ends the session.
+
+        discord.py asks for 1000, but its reading task answers aiohttp's wake-up by closing with
+        4000 first (Rapptz/discord.py#6134): Discord then keeps the session resumable and shows
+        the bot online for minutes. discord.py's own close follows and finds the socket closing.
+        """
+        for gateway in self._gateways():
+            socket = getattr(gateway, "socket", None)
+            if isinstance(socket, aiohttp.ClientWebSocketResponse) and not socket.closed:
+                with suppress(aiohttp.ClientError, ConnectionError, RuntimeError):
+                    await socket.send_frame(NORMAL_CLOSURE, aiohttp.WSMsgType.CLOSE)
+
+    def _gateways(self) -> Iterator[object]:
+        if self.ws is not None:
+            yield self.ws
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Do nothing here: citebot has no prefix commands, and its cogs listen for messages."""
@@ -136,6 +177,13 @@ class CiteBot(commands.Bot):
 
 class ShardedCiteBot(CiteBot, commands.AutoShardedBot):
     """citebot on Discord's own sharding, for bots in many guilds."""
+
+    def _gateways(self) -> Iterator[object]:
+        # ShardInfo keeps its connection private; without it, the shard closes as discord.py does.
+        for info in self.shards.values():
+            shard = getattr(info, "_parent", None)
+            if shard is not None:
+                yield shard.ws
 
 
 def create_bot(

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+import aiohttp
 import discord
 
 from bot.discord_app import limits
@@ -20,6 +21,17 @@ log = logging.getLogger(__name__)
 
 # Set on the bot and passed on every send: a question echoing @everyone must never ping.
 NO_MENTIONS = discord.AllowedMentions.none()
+
+# What a send raises when the reply cannot reach Discord: refused (HTTPException), the
+# connection lost (aiohttp's errors, OSError), too slow, or the bot's session already closed
+# (aiohttp raises RuntimeError("Session is closed")).
+UNDELIVERABLE: tuple[type[Exception], ...] = (
+    discord.HTTPException,
+    aiohttp.ClientError,
+    OSError,
+    TimeoutError,
+    RuntimeError,
+)
 
 NO_ANSWER_HINT = "Try `/topics` to see what I can answer."
 DID_YOU_MEAN = "Did you mean one of these?"
@@ -48,7 +60,8 @@ class Destination(ABC):
         private: bool = False,
     ) -> discord.Message | None:
         """Send, privately when asked and possible; return the message, None if not sent."""
-        return await self._deliver(private, **_parts(content, embed, view))
+        with self.bot.in_flight.replying():  # a stop lets this reply finish
+            return await self._deliver(private, **_parts(content, embed, view))
 
     @abstractmethod
     async def _deliver(self, private: bool, **parts: Any) -> discord.Message | None:

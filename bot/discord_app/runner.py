@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import aiohttp
 import discord
@@ -52,10 +54,16 @@ def run_bot(
 
 
 async def serve(bot: CiteBot, token: str) -> int:
-    """Log in and stay connected until the bot closes; return the exit code."""
+    """Log in and stay connected until the bot closes or a stop signal; return the exit code.
+
+    SIGTERM (systemd, Docker) or SIGINT (Ctrl-C) stops gracefully: answers in flight finish
+    within SHUTDOWN_GRACE_SECONDS, then the gateway and the database close and this returns 0.
+    A second signal ends the grace period at once.
+    """
     try:
-        async with bot:
-            await bot.start(token)
+        with _stop_on_signals(bot):
+            async with bot:
+                await bot.start(token)
     except discord.LoginFailure:
         return _fail(BAD_TOKEN)
     except discord.PrivilegedIntentsRequired:
@@ -65,6 +73,39 @@ async def serve(bot: CiteBot, token: str) -> int:
     except (discord.HTTPException, discord.ConnectionClosed) as error:
         return _fail(REFUSED.format(error=error))
     return EXIT_OK
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextmanager
+def _stop_on_signals(bot: CiteBot) -> Iterator[None]:
+    """While serving, turn SIGTERM and SIGINT into a graceful stop (where the OS allows)."""
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[object]] = []
+
+    def stop(signum: int) -> None:
+        name = signal.Signals(signum).name
+        if stopping:
+            log.warning("%s again: not waiting any longer for answers in flight", name)
+            bot.in_flight.cut_short()
+            return
+        log.info("%s received", name)
+        grace = bot.settings.shutdown_grace_seconds
+        stopping.append(asyncio.create_task(bot.stop_gracefully(grace), name="citebot-stop"))
+
+    installed = []
+    for signum in STOP_SIGNALS:
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+        except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+            continue
+        installed.append(signum)
+    try:
+        yield
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
 
 
 def _fail(sentence: str) -> int:

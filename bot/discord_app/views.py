@@ -10,6 +10,7 @@ import discord
 
 from bot.discord_app.errors import handle_interaction_error
 from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.shutdown import admit_or_tell
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,10 @@ class CitebotView(discord.ui.View):
     """A view that reports errors through the one handler and drops its buttons on timeout."""
 
     message: discord.Message | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Take the click as work in flight; once the bot is stopping, say to try again."""
+        return await admit_or_tell(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
@@ -47,7 +52,7 @@ class PagesView(CitebotView):
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Let only the person who asked turn the pages."""
-        return interaction.user.id == self.owner_id
+        return interaction.user.id == self.owner_id and await super().interaction_check(interaction)
 
     @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
     async def previous(

@@ -10,6 +10,7 @@ import discord
 
 from bot.discord_app.errors import handle_interaction_error
 from bot.discord_app.replies import reply_privately
+from bot.discord_app.shutdown import admit_or_tell
 from bot.moderation.store import VoteResult
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Count the vote and acknowledge it privately; the public answer stays as it is."""
+        if not await admit_or_tell(interaction):
+            return
         try:
             bot = cast("CiteBot", interaction.client)
             result = await bot.feedback.vote(

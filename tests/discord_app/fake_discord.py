@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,60 @@ def message(message_id: int, author: dict[str, Any], content: str, **extra: Any)
     }
 
 
+def slash_ask(interaction_id: int, question: str) -> dict[str, Any]:
+    """INTERACTION_CREATE for /ask; discord.py requires id, type, token, version,
+    application_id, attachment_size_limit and, in a guild, member with permissions.
+
+    Each interaction has its own token, as on Discord, so its callback path names it.
+    """
+    return {
+        "id": str(interaction_id),
+        "application_id": str(APP_ID),
+        "type": 2,  # APPLICATION_COMMAND
+        "data": {
+            "id": "1",
+            "name": "ask",
+            "type": 1,  # CHAT_INPUT
+            "options": [{"name": "question", "type": 3, "value": question}],
+        },
+        "guild_id": str(GUILD_ID),
+        "channel_id": str(CHANNEL_ID),
+        "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general"},
+        "member": {**member(), "permissions": "2248473465835073"},
+        "token": interaction_token(interaction_id),
+        "version": 1,
+        "app_permissions": "2248473465835073",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0,
+        "attachment_size_limit": 8_388_608,
+    }
+
+
+def interaction_token(interaction_id: int) -> str:
+    """The token of the interaction ``interaction_id``, as slash_ask builds it."""
+    return f"interaction-token-{interaction_id}"
+
+
+def callback_path(interaction_id: int) -> str:
+    """The path of the first response to the interaction ``interaction_id``."""
+    return f"/interactions/{interaction_id}/{interaction_token(interaction_id)}/callback"
+
+
+def mention(message_id: int, text: str) -> dict[str, Any]:
+    """MESSAGE_CREATE for a member mentioning the bot; gateway messages add guild_id/member."""
+    return message(
+        message_id,
+        MEMBER_USER,
+        f"<@{APP_ID}> {text}",
+        guild_id=str(GUILD_ID),
+        member={key: value for key, value in member().items() if key != "user"},
+        mentions=[BOT_USER],
+    )
+
+
 @dataclass
 class Recorded:
     """One REST request the bot made."""
@@ -124,6 +179,7 @@ class Recorded:
     path: str
     query: dict[str, str]
     json: Any
+    status: int = 200  # what the fake answered
 
 
 @dataclass
@@ -140,6 +196,15 @@ class FakeDiscord:
     _socket: web.WebSocketResponse | None = None
     _sequence: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(APP_ID + 10_000))
+    # Statuses to answer the next interaction callbacks with before succeeding (429, 500).
+    callback_faults: list[int] = field(default_factory=list)
+    # Interaction id -> time.monotonic() when it was dispatched, and when its first response
+    # (an answer, a message or a deferral) came back to the fake with a 2xx status.
+    dispatched_at: dict[int, float] = field(default_factory=dict)
+    first_response_at: dict[int, float] = field(default_factory=dict)
+    # The close code of every gateway connection the bot closed itself (None: no close frame).
+    close_codes: list[int | None] = field(default_factory=list)
+    _dropped: list[web.WebSocketResponse] = field(default_factory=list)
     _connected: asyncio.Event = field(default_factory=asyncio.Event)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -169,6 +234,7 @@ class FakeDiscord:
     async def stop(self) -> None:
         """Close the gateway and stop serving."""
         if self._socket is not None and not self._socket.closed:
+            self._dropped.append(self._socket)
             await self._socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -182,6 +248,20 @@ class FakeDiscord:
         assert self._socket is not None, "the bot has not connected to the gateway"
         payload = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
         await self._socket.send_str(json.dumps(payload))
+
+    async def send_interaction(self, data: dict[str, Any]) -> int:
+        """Dispatch INTERACTION_CREATE and note when; return the interaction id."""
+        interaction_id = int(data["id"])
+        self.dispatched_at[interaction_id] = time.monotonic()
+        await self.dispatch("INTERACTION_CREATE", data)
+        return interaction_id
+
+    async def drop_gateway(self, code: int) -> None:
+        """Close the bot's gateway connection from Discord's side with ``code``."""
+        assert self._socket is not None, "the bot has not connected to the gateway"
+        self._connected.clear()
+        self._dropped.append(self._socket)
+        await self._socket.close(code=code, message=b"closed by the fake")
 
     async def wait_for(
         self, predicate: Callable[[Recorded], bool], timeout: float = 10
@@ -209,9 +289,17 @@ class FakeDiscord:
             self.requests.append(Recorded(request.method, path, dict(request.query), body))
             self._changed.notify_all()
         authorised = request.headers.get("Authorization") == f"Bot {self.token}"
-        if not authorised and not path.startswith("/interactions/"):  # callbacks use their token
-            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
-        return self._respond(request.method, path, body)
+        by_token = path.startswith(("/interactions/", "/webhooks/"))  # these use their token
+        if not authorised and not by_token:
+            response = _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        elif path.endswith("/callback") and self.callback_faults:
+            response = _fault(self.callback_faults.pop(0))
+        else:
+            response = self._respond(request.method, path, body)
+        if path.endswith("/callback") and 200 <= response.status < 300:
+            self.first_response_at.setdefault(int(path.split("/")[2]), time.monotonic())
+        self.requests[-1].status = response.status
+        return response
 
     def _respond(self, method: str, path: str, body: Any) -> web.StreamResponse:
         parts = path.strip("/").split("/")
@@ -249,6 +337,11 @@ class FakeDiscord:
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             sent = message(self.new_id(), BOT_USER, body.get("content") or "", **_shown(body))
             return _json(sent)
+        if parts[0] == "webhooks" and method in ("POST", "PATCH", "GET"):  # follow-ups
+            shown = body or {}
+            return _json(
+                message(self.new_id(), BOT_USER, shown.get("content") or "", **_shown(shown))
+            )
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
     def _callback(self, interaction_id: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -272,21 +365,34 @@ class FakeDiscord:
         }
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        socket = web.WebSocketResponse()
+        socket = web.WebSocketResponse()  # autoclose: a close frame is answered at once
         await socket.prepare(request)
         self._socket = socket
         await socket.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_MS}})  # HELLO
-        async for frame in socket:
+        closed_with: int | None = None  # the code in the bot's close frame; None: no frame
+        while True:
+            frame = await socket.receive()
+            if frame.type is WSMsgType.CLOSE:
+                closed_with = frame.data
+                await socket.close()
+                break
+            if frame.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                break
             if frame.type is not WSMsgType.TEXT:
                 continue
             payload = json.loads(frame.data)
             self.gateway_received.append(payload)
             if payload["op"] == 1:  # HEARTBEAT -> HEARTBEAT_ACK
                 await socket.send_json({"op": 11})
+            elif payload["op"] == 6:  # RESUME -> RESUMED: nothing was missed
+                await self.dispatch("RESUMED", {})
+                self._connected.set()
             elif payload["op"] == 2 and payload["d"]["intents"] & self.refused_intents:
                 await socket.close(code=4014, message=b"Disallowed intent(s).")
             elif payload["op"] == 2:  # IDENTIFY -> READY, then the guild
                 await self._ready()
+        if socket not in self._dropped:  # the bot closed it, or the connection was lost
+            self.close_codes.append(closed_with)
         return socket
 
     async def _ready(self) -> None:
@@ -315,6 +421,18 @@ def _shown(data: dict[str, Any]) -> dict[str, Any]:
         "components": data.get("components") or [],
         "flags": data.get("flags", 0),
     }
+
+
+def _fault(status: int) -> web.Response:
+    """A failed request as Discord answers it: 429 with its retry_after, or a server error."""
+    if status == 429:
+        # discord.py retries a 429 only when it came through Discord's proxy (a Via header);
+        # without one it takes it for a Cloudflare ban and gives up.
+        limited = {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}
+        response = _json(limited, status=429)
+        response.headers.update({"Via": "1.1 google", "Retry-After": "1"})
+        return response
+    return _json({"message": f"{status}: Server Error", "code": 0}, status=status)
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

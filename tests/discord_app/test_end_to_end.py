@@ -18,15 +18,13 @@ from bot.engine import Engine
 from tests.discord_app.conftest import NO_PINGS, BotFactory, answered
 from tests.discord_app.fake_discord import (
     APP_ID,
-    BOT_USER,
     CHANNEL_ID,
-    GUILD_ID,
-    MEMBER_USER,
     TOKEN,
     FakeDiscord,
     Recorded,
-    member,
-    message,
+    callback_path,
+    mention,
+    slash_ask,
 )
 
 # Intents citebot asks for: GUILDS (1 << 0), GUILD_MESSAGES (1 << 9), MESSAGE_CONTENT (1 << 15).
@@ -44,47 +42,6 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", NOWHERE)
     yield fake
     await fake.stop()
-
-
-def slash_ask(interaction_id: int, question: str) -> dict[str, Any]:
-    """INTERACTION_CREATE for /ask; discord.py requires id, type, token, version,
-    application_id, attachment_size_limit and, in a guild, member with permissions."""
-    return {
-        "id": str(interaction_id),
-        "application_id": str(APP_ID),
-        "type": 2,  # APPLICATION_COMMAND
-        "data": {
-            "id": "1",
-            "name": "ask",
-            "type": 1,  # CHAT_INPUT
-            "options": [{"name": "question", "type": 3, "value": question}],
-        },
-        "guild_id": str(GUILD_ID),
-        "channel_id": str(CHANNEL_ID),
-        "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general"},
-        "member": {**member(), "permissions": "2248473465835073"},
-        "token": "interaction-token",
-        "version": 1,
-        "app_permissions": "2248473465835073",
-        "locale": "en-US",
-        "guild_locale": "en-US",
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": str(GUILD_ID)},
-        "context": 0,
-        "attachment_size_limit": 8_388_608,
-    }
-
-
-def mention(message_id: int, text: str) -> dict[str, Any]:
-    """MESSAGE_CREATE for a member mentioning the bot; gateway messages add guild_id/member."""
-    return message(
-        message_id,
-        MEMBER_USER,
-        f"<@{APP_ID}> {text}",
-        guild_id=str(GUILD_ID),
-        member={key: value for key, value in member().items() if key != "user"},
-        mentions=[BOT_USER],
-    )
 
 
 def is_post(path: str) -> Any:
@@ -112,9 +69,7 @@ async def test_bot_answers_slash_and_mention_over_real_sockets(
         await until_ready(bot, running)
 
         await fake_discord.dispatch("INTERACTION_CREATE", slash_ask(1001, question))
-        callback = await fake_discord.wait_for(
-            is_post("/interactions/1001/interaction-token/callback")
-        )
+        callback = await fake_discord.wait_for(is_post(callback_path(1001)))
         await fake_discord.dispatch("MESSAGE_CREATE", mention(2002, long_question))
         reply = await fake_discord.wait_for(is_post(f"/channels/{CHANNEL_ID}/messages"))
         recorded = await recorded_questions(bot, 2)

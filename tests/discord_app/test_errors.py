@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
+import aiohttp
 import pytest
 import simcord
 
+from bot.discord_app import errors
 from bot.discord_app.replies import APOLOGY
 from bot.engine import Engine
 from bot.search.results import AskResult
@@ -95,3 +98,54 @@ async def test_a_cooldown_reply_is_private_and_says_when(
     await simcord_env.advance_time(121)
     later = await alice.slash(channel, "ask", question=question)
     assert later.response.embeds[0].description == entry.answer
+
+
+class DisconnectedEngine(Engine):
+    """An engine whose question runs into a dropped connection to Discord."""
+
+    def ask(self, question: str, *, strict: bool = False) -> AskResult:
+        raise aiohttp.ServerDisconnectedError()
+
+
+async def test_a_lost_connection_is_a_warning_without_a_traceback(
+    world: World, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.env.bot.holder.swap(DisconnectedEngine(engine.knowledge))
+
+    with caplog.at_level(logging.WARNING, logger="bot.discord_app.errors"):
+        result = await world.alice.slash(world.channel, "ask", question="who is Tillerson?")
+
+    assert result.response.content == APOLOGY
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert "ServerDisconnectedError" in record.getMessage()
+    assert [type(error.__cause__).__name__ for error in world.env.errors] == [
+        "ServerDisconnectedError"
+    ]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [RuntimeError("Session is closed"), aiohttp.ServerDisconnectedError(), TimeoutError()],
+    ids=["session-closed", "disconnected", "timeout"],
+)
+async def test_an_apology_that_cannot_be_delivered_is_logged_not_raised(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, failure: Exception
+) -> None:
+    async def undeliverable(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(errors, "reply_privately", undeliverable)
+    interaction = SimpleNamespace(
+        client=SimpleNamespace(is_closed=lambda: False),
+        command=None,
+        data={"name": "ask"},
+        type=SimpleNamespace(name="application_command"),
+        user=SimpleNamespace(id=1),
+        guild_id=2,
+    )
+
+    with caplog.at_level(logging.WARNING, logger="bot.discord_app.errors"):
+        await errors.handle_interaction_error(interaction, RuntimeError("bug"))  # type: ignore[arg-type]
+
+    assert "Could not tell the user" in caplog.records[-1].getMessage()

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.discord_app.answering import respond
 from bot.discord_app.questions import clean_question, looks_like_question
 from bot.discord_app.replies import MessageReply, retry_message
+from bot.discord_app.shutdown import RESTARTING
 from bot.search.results import Outcome
 
 if TYPE_CHECKING:
@@ -54,8 +55,12 @@ class ChannelAnswers(commands.Cog):
         self._note_reply(message)
         mentioned = self._mentioned(message)
         if mentioned or self._replied_to_us(message):
-            await self._answer_addressed(message, mentioned=mentioned)
-        elif self._auto_candidate(message):
+            if self.bot.in_flight.admit():
+                await self._answer_addressed(message, mentioned=mentioned)
+            elif mentioned:
+                await MessageReply(self.bot, message).send(RESTARTING)
+        elif self._auto_candidate(message) and not self.bot.in_flight.stopping:
+            # Not work in flight: nobody asked, so a stop may drop it during its delay.
             await self._answer_unasked(message)
 
     @commands.Cog.listener()
