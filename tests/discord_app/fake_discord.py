@@ -179,7 +179,7 @@ class Recorded:
     path: str
     query: dict[str, str]
     json: Any
-    status: int = 200  # what the fake answered
+    status: int  # what the fake answered
 
 
 @dataclass
@@ -263,6 +263,12 @@ class FakeDiscord:
         self._dropped.append(self._socket)
         await self._socket.close(code=code, message=b"closed by the fake")
 
+    async def ask_to_reconnect(self) -> None:
+        """Send op 7 RECONNECT: the bot should close this connection and resume on a new one."""
+        assert self._socket is not None, "the bot has not connected to the gateway"
+        self._connected.clear()
+        await self._socket.send_json({"op": 7, "d": None})
+
     async def wait_for(
         self, predicate: Callable[[Recorded], bool], timeout: float = 10
     ) -> Recorded:
@@ -285,9 +291,6 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         body = await request.json() if request.can_read_body else None
         path = "/" + request.match_info["tail"]
-        async with self._changed:
-            self.requests.append(Recorded(request.method, path, dict(request.query), body))
-            self._changed.notify_all()
         authorised = request.headers.get("Authorization") == f"Bot {self.token}"
         by_token = path.startswith(("/interactions/", "/webhooks/"))  # these use their token
         if not authorised and not by_token:
@@ -298,7 +301,10 @@ class FakeDiscord:
             response = self._respond(request.method, path, body)
         if path.endswith("/callback") and 200 <= response.status < 300:
             self.first_response_at.setdefault(int(path.split("/")[2]), time.monotonic())
-        self.requests[-1].status = response.status
+        async with self._changed:
+            recorded = Recorded(request.method, path, dict(request.query), body, response.status)
+            self.requests.append(recorded)
+            self._changed.notify_all()
         return response
 
     def _respond(self, method: str, path: str, body: Any) -> web.StreamResponse:
