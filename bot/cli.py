@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("chat", parents=[common], help="talk to citebot in this terminal")
     commands.add_parser("run", parents=[common], help="run the Discord bot")
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help="check what `run` needs (settings, token, knowledge, database) without connecting",
+    )
     return parser
 
 
@@ -90,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
-    if args.command in ("run", "suggest"):
+    if args.command in ("run", "suggest", "check"):
         return _with_all_settings(args)
     try:
         core = load_core_settings()  # ask, quote, explain, validate, chat: no pydantic import
@@ -124,15 +129,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _with_all_settings(args: argparse.Namespace) -> int:
-    """Run ``run`` or ``suggest``, which read every setting (bot/settings.py)."""
+    """Run ``run``, ``suggest`` or ``check``, which read every setting (bot/settings.py)."""
     from bot.settings import load_settings
 
     try:
         settings = load_settings()
     except SettingsError as error:
+        if args.command == "check":
+            print(f"settings: PROBLEM: {error}\nNot ready to run: 1 problem.")
+            return EXIT_PROBLEMS
         print(f"citebot: {error}", file=sys.stderr)
         return EXIT_USAGE
     directory: Path = args.knowledge or settings.knowledge_dir
+    if args.command == "check":
+        return check(settings, directory)
     if args.command == "suggest":
         return suggest(settings, directory, since_days=args.since, limit=args.limit)
     config = MatchConfig().with_thresholds(**settings.threshold_overrides)
@@ -174,6 +184,22 @@ def validate(directory: Path, *, verbose: bool = False) -> int:
         f"{len(knowledge.sources)} source(s), {len(knowledge.regressions)} regression "
         f"question(s) pass; knowledge version {knowledge.version}"
     )
+    return EXIT_OK
+
+
+def check(settings: Settings, directory: Path) -> int:
+    """Print what `run` would find wrong, one line per part; 0 when it would start, else 1."""
+    from bot.health import check_service
+
+    findings = check_service(settings, directory)
+    print("settings: ok: read from the environment and .env")
+    for finding in findings:
+        print(finding.line())
+    problems = sum(finding.fatal for finding in findings)
+    if problems:
+        print(f"Not ready to run: {problems} problem(s).")
+        return EXIT_PROBLEMS
+    print("Ready to run.")
     return EXIT_OK
 
 
