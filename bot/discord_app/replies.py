@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import aiohttp
 import discord
@@ -18,6 +20,13 @@ if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Discord drops an interaction that has no first response within 3 s. Work that usually takes
+# milliseconds but may wait (the database behind a burst of writes) gets this long before the
+# interaction is acknowledged ("thinking...") and answered with a follow-up instead.
+ACKNOWLEDGE_AFTER_SECONDS = 1.0
 
 # Set on the bot and passed on every send: a question echoing @everyone must never ping.
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -118,6 +127,30 @@ async def reply_privately(
 ) -> None:
     """Send an ephemeral reply, as the first response or as a follow-up if one was sent."""
     await InteractionReply(interaction).send(content, embed=embed, view=view, private=True)
+
+
+async def acknowledging_if_slow(
+    interaction: discord.Interaction[Any],
+    work: Awaitable[T],
+    *,
+    private: bool = True,
+    after: float | None = None,
+) -> T:
+    """Await ``work``; if it takes over ``after`` seconds (default ACKNOWLEDGE_AFTER_SECONDS),
+    acknowledge the interaction meanwhile.
+
+    The reply that follows then goes out as a follow-up (InteractionReply sees the response
+    done), with the visibility chosen here: it must be known before the work's result is.
+    """
+    task = asyncio.ensure_future(work)
+    wait = ACKNOWLEDGE_AFTER_SECONDS if after is None else after
+    done, _ = await asyncio.wait({task}, timeout=wait)
+    if not done and not interaction.response.is_done():
+        try:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        except discord.HTTPException as error:  # the reply will try anyway and say what failed
+            log.warning("Could not acknowledge a slow interaction: %s", error)
+    return await task
 
 
 def retry_message(retry_after: float) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.discord_app.errors import handle_interaction_error
-from bot.discord_app.replies import reply_privately
+from bot.discord_app.replies import acknowledging_if_slow, reply_privately
 from bot.discord_app.shutdown import admit_or_tell
 from bot.moderation.store import VoteResult
 
@@ -62,8 +62,10 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
             return
         try:
             bot = cast("CiteBot", interaction.client)
-            result = await bot.feedback.vote(
-                self.answer_id, interaction.user.id, helpful=self.helpful
+            # The database may be busy behind a burst of answers: acknowledge before 3 s.
+            result = await acknowledging_if_slow(
+                interaction,
+                bot.feedback.vote(self.answer_id, interaction.user.id, helpful=self.helpful),
             )
             message = VOTE_UNAVAILABLE if result is None else ACKNOWLEDGEMENTS[result]
             await reply_privately(interaction, message)

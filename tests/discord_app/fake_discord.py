@@ -117,7 +117,9 @@ def message(message_id: int, author: dict[str, Any], content: str, **extra: Any)
     }
 
 
-def slash_ask(interaction_id: int, question: str) -> dict[str, Any]:
+def slash_ask(
+    interaction_id: int, question: str, who: dict[str, Any] = MEMBER_USER
+) -> dict[str, Any]:
     """INTERACTION_CREATE for /ask; discord.py requires id, type, token, version,
     application_id, attachment_size_limit and, in a guild, member with permissions.
 
@@ -136,7 +138,7 @@ def slash_ask(interaction_id: int, question: str) -> dict[str, Any]:
         "guild_id": str(GUILD_ID),
         "channel_id": str(CHANNEL_ID),
         "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general"},
-        "member": {**member(), "permissions": "2248473465835073"},
+        "member": {**member(who), "permissions": "2248473465835073"},
         "token": interaction_token(interaction_id),
         "version": 1,
         "app_permissions": "2248473465835073",
@@ -146,6 +148,21 @@ def slash_ask(interaction_id: int, question: str) -> dict[str, Any]:
         "authorizing_integration_owners": {"0": str(GUILD_ID)},
         "context": 0,
         "attachment_size_limit": 8_388_608,
+    }
+
+
+def button_click(
+    interaction_id: int, custom_id: str, under: dict[str, Any], who: dict[str, Any] = MEMBER_USER
+) -> dict[str, Any]:
+    """INTERACTION_CREATE for a click on the button ``custom_id`` under the message ``under``;
+    discord.py requires data.custom_id, data.component_type and the message."""
+    click = slash_ask(interaction_id, "", who)
+    del click["data"]
+    return {
+        **click,
+        "type": 3,  # MESSAGE_COMPONENT
+        "data": {"custom_id": custom_id, "component_type": 2},  # a button
+        "message": under,
     }
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import discord
 import pytest
 import simcord
 
+from bot.discord_app import replies
 from bot.discord_app.client import CiteBot
 from bot.discord_app.votes import ACKNOWLEDGEMENTS, VOTE_UNAVAILABLE
 from bot.engine import Engine
@@ -224,3 +228,34 @@ async def test_an_answer_chosen_from_suggestions_carries_buttons_and_keeps_the_q
         if record.reason == "unhelpful"
     ]
     assert [(r.question, r.candidate_id) for r in voted_down] == [(question, chosen.id)]
+
+
+async def test_a_vote_behind_a_busy_database_is_acknowledged_first_then_answered(
+    world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question, _ = answered(engine)
+    result = await world.alice.slash(world.channel, "ask", question=question)
+    assert result.response is not None
+    feedback = store_of(world).feedback
+    real_vote = feedback.vote
+
+    async def busy_vote(*args: Any, **kwargs: Any) -> VoteResult | None:
+        await asyncio.sleep(0.3)  # a database behind a burst of writes
+        return await real_vote(*args, **kwargs)
+
+    deferrals: list[dict[str, Any]] = []
+    real_defer = discord.InteractionResponse.defer
+
+    async def defer(self: discord.InteractionResponse[Any], **kwargs: Any) -> Any:
+        deferrals.append(kwargs)
+        return await real_defer(self, **kwargs)
+
+    monkeypatch.setattr(feedback, "vote", busy_vote)
+    monkeypatch.setattr(discord.InteractionResponse, "defer", defer)
+    monkeypatch.setattr(replies, "ACKNOWLEDGE_AFTER_SECONDS", 0.05)
+
+    clicked = await world.bob.click(result.response, label="Helpful")
+
+    assert deferrals == [{"ephemeral": True, "thinking": True}]  # "thinking...", privately
+    assert clicked.ephemeral and clicked.response is not None
+    assert clicked.response.content == ACKNOWLEDGEMENTS[VoteResult.COUNTED]
