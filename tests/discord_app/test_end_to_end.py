@@ -78,6 +78,7 @@ async def test_bot_answers_slash_and_mention_over_real_sockets(
         exit_code = await asyncio.wait_for(running, 10)
 
     assert exit_code == EXIT_OK
+    assert fake_discord.close_codes == [1000]  # Discord ends the session: the bot goes offline
     assert callback.json["type"] == 4  # CHANNEL_MESSAGE_WITH_SOURCE
     assert callback.json["data"]["embeds"][0]["description"] == entry.answer
     assert callback.json["data"]["allowed_mentions"] == NO_PINGS
