@@ -6,7 +6,7 @@
     search                the matcher's stages (uses knowledge, text)
     engine                one knowledge base ready for questions, and its lifecycle
     moderation, render    moderators' tools; how results read (siblings: neither uses the other)
-    discord_app           the Discord skin (uses all of the above, and settings)
+    discord_app, health   the Discord skin (uses all of the above, and settings); `check`
     cli                   the command line, on top of everything
 
 A module may import its own package and the layers below its own, never above or beside.
@@ -32,6 +32,7 @@ RANK = {
     "moderation": 4,
     "render": 4,
     "discord_app": 5,
+    "health": 5,
     "cli": 6,
     "__main__": 7,
 }
