@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +44,11 @@ log = logging.getLogger(__name__)
 
 SOURCES_DIR = "sources"
 QA_DIR = "qa"
+# One folder per article: articles/<id>/article.yaml (metadata), its text, and qa/*.yaml whose
+# entries belong to that article without a `source:` field.
+ARTICLES_DIR = "articles"
+ARTICLE_FILE = "article.yaml"
+ARTICLE_TEXT = "article.txt"
 REGRESSIONS_FILE = "tests.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 PHRASES_FILE = "phrases.yaml"
@@ -73,6 +78,11 @@ SOURCE_FIELDS = {
     "url": False,
     "date": False,
 }
+# In an article's folder the folder names the article and the text is article.txt by default;
+# `added` (an ISO date, written by new-article) says which article is the newest.
+ARTICLE_FIELDS = {**SOURCE_FIELDS, "id": False, "file": False, "added": False}
+# Identical problems beyond this many are listed once, with a count and a few places.
+GROUP_AFTER = 3
 QA_FILE_FIELDS = {"topic": True, "entries": True}
 ENTRY_FIELDS = {
     "id": True,
@@ -236,76 +246,146 @@ def _text_list(
     return items if ok else None
 
 
+@dataclass
+class _Article:
+    """One folder under articles/: its id, and whether its metadata and text loaded."""
+
+    folder: Path
+    source_id: str
+    loaded: bool
+
+
 def _load_sources(
     directory: Path, problems: list[Problem], hasher: hashlib._Hash
-) -> dict[str, tuple[Source, FoldedText]]:
-    """Load every source's metadata and text."""
+) -> tuple[dict[str, tuple[Source, FoldedText]], list[_Article]]:
+    """Load every source's metadata and text: sources/*.yaml and articles/<id>/article.yaml."""
     sources: dict[str, tuple[Source, FoldedText]] = {}
     source_dir = directory / SOURCES_DIR
-    paths = _yaml_files(source_dir)
-    if not paths:
-        problems.append(
-            Problem(
-                display_path(source_dir, directory),
-                "has no source metadata files (*.yaml); add one per article",
-            )
-        )
-    for path in paths:
-        node, out = _read_mapping(path, directory, problems, hasher)
-        if node is None:
+    for path in _yaml_files(source_dir):
+        _load_source(path, directory, SOURCE_FIELDS, sources, problems, hasher)
+    articles = []
+    for folder in _article_folders(directory):
+        article_id = folder.name
+        if not ENTRY_ID.match(article_id):
+            problems.append(Problem(display_path(folder, directory), f"folder name {_ID_RULE}"))
             continue
-        values = _fields(node, SOURCE_FIELDS, out)
-        meta = {
-            key: _text(values.get(key), out, key, allow_empty=not required)
-            for key, required in SOURCE_FIELDS.items()
-        }
-        problems.extend(out.problems)
-        source_id, file_name = meta["id"], meta["file"]
-        if out.problems or source_id is None or file_name is None:
-            continue
-        if not ENTRY_ID.match(source_id):
-            problems.append(Problem(out.file, _ID_RULE, line_of(values["id"]), field="id"))
-            continue
-        if source_id in sources:
-            problems.append(
-                Problem(out.file, f"duplicate source id {source_id!r}", line_of(values["id"]))
-            )
-            continue
-        text_path = path.parent / file_name
-        try:
-            raw = text_path.read_bytes()
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = (
-                "is not valid UTF-8"
-                if isinstance(error, UnicodeDecodeError)
-                else (f"cannot be read: {error.strerror or error}")
-            )
+        path = folder / ARTICLE_FILE
+        if not path.is_file():
             problems.append(
                 Problem(
-                    out.file,
-                    f"text file {file_name!r} {reason}",
-                    line_of(values["file"]),
-                    field="file",
+                    display_path(folder, directory),
+                    f"has no {ARTICLE_FILE} (the article's title, author and publication)",
                 )
             )
+            articles.append(_Article(folder, article_id, loaded=False))
             continue
-        hasher.update(file_name.encode() + b"\0" + raw + b"\0")
-        source = Source(
-            id=source_id,
-            title=meta["title"] or "",
-            author=meta["author"] or "",
-            publication=meta["publication"] or "",
-            text=text,
-            paragraphs=split_paragraphs(text),
-            author_bio=meta["author_bio"] or "",
-            section=meta["section"] or "",
-            url=meta["url"] or "",
-            date=meta["date"] or "",
-            file=display_path(text_path, directory),
+        loaded = _load_source(
+            path, directory, ARTICLE_FIELDS, sources, problems, hasher, folder_id=article_id
         )
-        sources[source_id] = (source, FoldedText.of(text))
-    return sources
+        articles.append(_Article(folder, article_id, loaded))
+    if not sources and not problems:
+        where = display_path(directory / ARTICLES_DIR, directory)
+        problems.append(
+            Problem(where, "has no articles; add one with `python -m bot new-article FILE ...`")
+        )
+    return sources, articles
+
+
+def _article_folders(directory: Path) -> list[Path]:
+    folder = directory / ARTICLES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path for path in folder.iterdir() if path.is_dir() and not path.name.startswith(".")
+    )
+
+
+def _load_source(
+    path: Path,
+    directory: Path,
+    allowed: dict[str, bool],
+    sources: dict[str, tuple[Source, FoldedText]],
+    problems: list[Problem],
+    hasher: hashlib._Hash,
+    *,
+    folder_id: str | None = None,
+) -> bool:
+    """Load one article's metadata and text into ``sources``; False after recording problems.
+
+    ``folder_id`` is the id of an article folder, where ``id`` and ``file`` may be left out.
+    """
+    node, out = _read_mapping(path, directory, problems, hasher)
+    if node is None:
+        return False
+    values = _fields(node, allowed, out)
+    meta = {
+        key: _text(values.get(key), out, key, allow_empty=not required)
+        for key, required in allowed.items()
+    }
+    problems.extend(out.problems)
+    source_id = meta["id"] or folder_id
+    file_name = meta["file"] or (ARTICLE_TEXT if folder_id is not None else None)
+    if out.problems or source_id is None or file_name is None:
+        return False
+    if folder_id is not None and source_id != folder_id:
+        problems.append(
+            Problem(
+                out.file,
+                f"id {source_id!r} differs from the folder's name {folder_id!r}; "
+                "the folder names the article (leave id out)",
+                line_of(values["id"]),
+                field="id",
+            )
+        )
+        return False
+    if not ENTRY_ID.match(source_id):
+        problems.append(Problem(out.file, _ID_RULE, line_of(values["id"]), field="id"))
+        return False
+    if source_id in sources:
+        problems.append(
+            Problem(
+                out.file,
+                f"duplicate source id {source_id!r} (first in {sources[source_id][0].file})",
+                line_of(values["id"]) if "id" in values else None,
+            )
+        )
+        return False
+    text_path = path.parent / file_name
+    try:
+        raw = text_path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = (
+            "is not valid UTF-8"
+            if isinstance(error, UnicodeDecodeError)
+            else (f"cannot be read: {error.strerror or error}")
+        )
+        problems.append(
+            Problem(
+                out.file,
+                f"text file {file_name!r} {reason}",
+                line_of(values["file"]) if "file" in values else None,
+                field="file",
+            )
+        )
+        return False
+    hasher.update(file_name.encode() + b"\0" + raw + b"\0")
+    source = Source(
+        id=source_id,
+        title=meta["title"] or "",
+        author=meta["author"] or "",
+        publication=meta["publication"] or "",
+        text=text,
+        paragraphs=split_paragraphs(text),
+        author_bio=meta["author_bio"] or "",
+        section=meta["section"] or "",
+        url=meta["url"] or "",
+        date=meta["date"] or "",
+        file=display_path(text_path, directory),
+        added=meta.get("added") or "",
+    )
+    sources[source_id] = (source, FoldedText.of(text))
+    return True
 
 
 _ID_RULE = "must be lowercase letters, digits and single hyphens, like 'gas-deal-value'"
@@ -336,8 +416,12 @@ def _load_entry(
     out: _Collector,
     topic: str,
     sources: dict[str, tuple[Source, FoldedText]],
+    owner: str | None = None,
 ) -> Entry | None:
-    """Validate one entry; return it, or None after recording its problems."""
+    """Validate one entry; return it, or None after recording its problems.
+
+    ``owner`` is the article whose folder holds the entry's file (None: the top-level qa/).
+    """
     if not isinstance(node, yaml.MappingNode):
         out.add(f"entry #{index} must be a mapping (id:, question:, ...)", line_of(node))
         return None
@@ -360,7 +444,17 @@ def _load_entry(
     kinds = _answer_kinds(values.get("answers"), out, label)
 
     source_id = _text(values.get("source"), out, "source", label)
-    if source_id is None and "source" not in values:
+    if owner is not None and source_id not in (None, owner):
+        out.add(
+            f"this file is in the folder of article {owner!r}, so its entries belong to it; "
+            "remove source:",
+            line_of(values["source"]),
+            label,
+            "source",
+        )
+    elif owner is not None:
+        source_id = owner
+    elif source_id is None and "source" not in values:
         if len(sources) == 1:
             source_id = next(iter(sources))
         elif sources:
@@ -454,20 +548,43 @@ def _cite(text: str, source: Source, folded: FoldedText) -> CitedQuote | str:
 def _load_qa(
     directory: Path,
     sources: dict[str, tuple[Source, FoldedText]],
+    articles: list[_Article],
     problems: list[Problem],
     hasher: hashlib._Hash,
-) -> list[Entry]:
-    """Load every Q&A file and check ids and phrasings across all of them."""
+) -> tuple[list[Entry], set[str]]:
+    """Load every Q&A file and check ids and phrasings across all of them.
+
+    Return the entries, and the ids of entries that failed to load (so that what refers to
+    them can say so instead of reporting each as unknown).
+    """
     entries: list[Entry] = []
-    qa_dir = directory / QA_DIR
-    paths = _yaml_files(qa_dir)
-    if not paths:
-        problems.append(Problem(display_path(qa_dir, directory), "has no Q&A files (*.yaml)"))
+    failed: set[str] = set()
+    files: list[tuple[Path, str | None]] = [
+        (path, None) for path in _yaml_files(directory / QA_DIR)
+    ]
+    for article in articles:
+        found = _yaml_files(article.folder / QA_DIR)
+        if article.loaded:
+            files += [(path, article.source_id) for path in found]
+        elif found:  # its quotes cannot be checked: one line, not one per entry
+            problems.append(
+                Problem(
+                    display_path(article.folder / QA_DIR, directory),
+                    f"{len(found)} Q&A file(s) not checked: the article failed to load",
+                )
+            )
+            for path in found:
+                failed |= _entry_ids(path)
+    if not files and not failed:
+        problems.append(
+            Problem(display_path(directory / QA_DIR, directory), "has no Q&A files (*.yaml)")
+        )
     seen_ids: dict[str, Entry] = {}
     seen_phrases = _Phrases()
-    for path in paths:
+    for path, owner in files:
         node, out = _read_mapping(path, directory, problems, hasher)
         if node is None:
+            failed.update(_entry_ids(path))
             continue
         values = _fields(node, QA_FILE_FIELDS, out)
         topic = _text(values.get("topic"), out, "topic") or ""
@@ -480,8 +597,9 @@ def _load_qa(
             )
         elif entries_node is not None:
             for index, entry_node in enumerate(entries_node.value, start=1):
-                entry = _load_entry(entry_node, index, out, topic, sources)
+                entry = _load_entry(entry_node, index, out, topic, sources, owner)
                 if entry is None:
+                    failed.add(_node_id(entry_node))
                     continue
                 if entry.id in seen_ids:
                     first = seen_ids[entry.id]
@@ -497,7 +615,26 @@ def _load_qa(
                 entries.append(entry)
         problems.extend(out.problems)
     seen_phrases.let_go()
-    return entries
+    failed.discard("")
+    return entries, failed - seen_ids.keys()
+
+
+def _node_id(node: yaml.Node) -> str:
+    """The id an entry's node gives itself, or "" when it has none that reads as text."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "id" and isinstance(value, yaml.ScalarNode):
+                return str(value.value).strip()
+    return ""
+
+
+def _entry_ids(path: Path) -> set[str]:
+    """The ids of a Q&A file that failed to load, as far as its text shows them."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(re.findall(r"^\s*-?\s*id:\s*['\"]?([a-z0-9-]+)", text, flags=re.M))
 
 
 class _Phrases:
@@ -560,8 +697,13 @@ def _load_regressions(
     entry_ids: Iterable[str],
     problems: list[Problem],
     hasher: hashlib._Hash,
+    failed: Collection[str] = (),
 ) -> list[RegressionCase]:
-    """Load the moderators' regression questions, if the file exists."""
+    """Load the moderators' regression questions, if the file exists.
+
+    A case naming an entry in ``failed`` (it failed to load, and said why) is skipped, and the
+    skipped cases are reported together in one line.
+    """
     path = directory / REGRESSIONS_FILE
     if not path.exists():
         return []
@@ -572,6 +714,7 @@ def _load_regressions(
     cases_node = values.get("cases")
     known = set(entry_ids)
     cases: list[RegressionCase] = []
+    skipped: list[str] = []
     if cases_node is not None and not isinstance(cases_node, yaml.SequenceNode):
         out.add("must be a list of cases", line_of(cases_node), field="cases")
     elif cases_node is not None:
@@ -583,6 +726,9 @@ def _load_regressions(
             fields = _fields(case, REGRESSION_FIELDS, out, prefix=f"{name}.")
             question = _text(fields.get("question"), out, f"{name}.question")
             expect = _text(fields.get("expect"), out, f"{name}.expect")
+            if expect is not None and expect in failed:
+                skipped.append(f"{name} ({expect})")
+                continue
             if expect is not None and expect != NO_ANSWER and expect not in known:
                 out.add(
                     f"unknown entry id {expect!r} (or '{NO_ANSWER}')",
@@ -596,6 +742,9 @@ def _load_regressions(
                         question, None if expect == NO_ANSWER else expect, out.file, line_of(case)
                     )
                 )
+    if skipped:
+        shown = ", ".join(skipped[:GROUP_AFTER]) + (", ..." if len(skipped) > GROUP_AFTER else "")
+        out.add(f"{len(skipped)} case(s) skipped: entry failed to load: {shown}")
     problems.extend(out.problems)
     return cases
 
@@ -778,6 +927,32 @@ def _load_phrases(
     return tuple(rewrites)
 
 
+def group_problems(problems: list[Problem]) -> list[Problem]:
+    """List a problem repeated in more than GROUP_AFTER places once, with a count and examples.
+
+    The first occurrence keeps its place and location; the rest are named after it ("... and
+    the same in 74 more places: qa/a.yaml:12 'x', ..."), so one cause reads as one line.
+    """
+    by_message: dict[tuple[str, str | None], list[Problem]] = {}
+    for problem in problems:
+        by_message.setdefault((problem.message, problem.field), []).append(problem)
+    grouped = []
+    for problem in problems:
+        same = by_message[(problem.message, problem.field)]
+        if len(same) <= GROUP_AFTER + 1:
+            grouped.append(problem)
+        elif problem is same[0]:
+            places = ", ".join(_place(other) for other in same[1 : GROUP_AFTER + 1])
+            more = f" (the same in {len(same) - 1} more places: {places}, ...)"
+            grouped.append(replace(problem, message=problem.message + more))
+    return grouped
+
+
+def _place(problem: Problem) -> str:
+    where = problem.file if problem.line is None else f"{problem.file}:{problem.line}"
+    return where if problem.entry_id is None else f"{where} '{problem.entry_id}'"
+
+
 def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
     directory = Path(directory).resolve()
@@ -785,13 +960,13 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), "is not a directory")])
     hasher = hashlib.sha256()
-    sources = _load_sources(directory, problems, hasher)
-    entries = _load_qa(directory, sources, problems, hasher)
-    regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher)
+    sources, articles = _load_sources(directory, problems, hasher)
+    entries, failed = _load_qa(directory, sources, articles, problems, hasher)
+    regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher, failed)
     synonyms, synonym_lines, names = _load_synonyms(directory, sources, problems, hasher)
     rewrites = _load_phrases(directory, problems, hasher)
     if problems:
-        raise KnowledgeError(problems)
+        raise KnowledgeError(group_problems(problems))
     topics: dict[str, list[Entry]] = {}
     for entry in entries:
         topics.setdefault(entry.topic, []).append(entry)

@@ -74,6 +74,7 @@ class Source:
     url: str = ""
     date: str = ""
     file: str = ""
+    added: str = ""  # when a moderator added the article (ISO date); "" for the oldest ones
 
     def paragraph_at(self, offset: int) -> Paragraph:
         """Return the paragraph containing character ``offset`` of the text."""
@@ -167,6 +168,11 @@ class KnowledgeBase:
     # A name as the article writes it -> other names members type for it (quote search).
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rewrites: tuple[Rewrite, ...] = ()  # phrases.yaml, in file order
+
+    def newest_source(self) -> Source:
+        """Return the article added most recently (by ``added``; the last loaded on a tie)."""
+        ordered = list(self.sources.values())
+        return max(reversed(ordered), key=lambda source: source.added)
 
     def entry(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""

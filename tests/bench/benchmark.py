@@ -72,7 +72,9 @@ def _questions() -> list[str]:
 def _synthetic_entries(count: int, seed: int = 7) -> list[Entry]:
     """Generate ``count`` entries from the article's words and invented ones."""
     rng = random.Random(seed)
-    article = normalize((DEFAULT_KNOWLEDGE_DIR / "sources" / "beijing-moscow.txt").read_text())
+    article = normalize(
+        (DEFAULT_KNOWLEDGE_DIR / "articles" / "beijing-moscow" / "article.txt").read_text()
+    )
     words = sorted(set(article.split()))
     syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "zen", "dor", "pha", "qui"]
     invented = {

@@ -57,6 +57,7 @@ def _add_entry(directory: Path, number: int) -> None:
         "    answer: One entry.\n"
         f'    quotes: ["{quote}"]\n'
     )
+    (directory / "qa").mkdir(exist_ok=True)
     (directory / "qa" / f"reload-added-{number}.yaml").write_text(text, encoding="utf-8")
 
 

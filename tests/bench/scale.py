@@ -42,7 +42,7 @@ ANCHOR = """
 import sys, time, resource, pathlib, yaml
 start = time.perf_counter()
 index = {}
-for path in sorted(pathlib.Path(sys.argv[1], "qa").glob("*.yaml")):
+for path in sorted(pathlib.Path(sys.argv[1]).glob("**/qa/*.yaml")):
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     for entry in data["entries"]:
         for phrasing in [entry["question"], *entry.get("alternates", [])]:
@@ -53,13 +53,17 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_m
 
 
 def _article_sentences() -> list[str]:
-    text = (DEFAULT_KNOWLEDGE_DIR / "sources" / "beijing-moscow.txt").read_text(encoding="utf-8")
+    text = (DEFAULT_KNOWLEDGE_DIR / "articles" / "beijing-moscow" / "article.txt").read_text(
+        encoding="utf-8"
+    )
     sentences = [s for line in text.splitlines() for s in re.split(r"(?<=[.?!])\s+", line)]
     return [s.strip() for s in sentences if 40 <= len(s.strip()) <= 200 and '"' not in s]
 
 
 def _vocabulary(rng: random.Random) -> list[str]:
-    article = normalize((DEFAULT_KNOWLEDGE_DIR / "sources" / "beijing-moscow.txt").read_text())
+    article = normalize(
+        (DEFAULT_KNOWLEDGE_DIR / "articles" / "beijing-moscow" / "article.txt").read_text()
+    )
     syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "zen", "dor", "pha", "qui"]
     invented = {
         "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(20000)
@@ -78,6 +82,7 @@ def make_knowledge(directory: Path, size: int, seed: int = 7) -> list[tuple[str,
     # entries change word weights, so they do not apply here.
     (directory / "tests.yaml").unlink()
     words, sentences = _vocabulary(rng), _article_sentences()
+    (directory / "qa").mkdir(exist_ok=True)  # beside the article's own qa/, for one article
 
     def phrase() -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))

@@ -26,7 +26,7 @@ async def test_without_a_manager_the_bot_starts_one_and_follows_its_swaps(
     try:
         assert bot.manager.directory == knowledge
         assert bot.feedback.store is not None
-        about = knowledge / "qa" / "about.yaml"
+        about = knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml"
         about.write_text(
             about.read_text(encoding="utf-8").replace('      - "author"\n', "", 1),
             encoding="utf-8",
@@ -43,7 +43,9 @@ async def test_a_knowledge_dir_broken_since_it_was_loaded_keeps_the_given_engine
     engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     knowledge = Path(shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "knowledge"))
-    (knowledge / "qa" / "about.yaml").write_text("entries: [", encoding="utf-8")
+    (knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml").write_text(
+        "entries: [", encoding="utf-8"
+    )
     settings = make_settings(tmp_path / "data", knowledge_dir=knowledge)
     bot = create_bot(settings, EngineHolder(engine))
 

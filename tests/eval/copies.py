@@ -19,6 +19,7 @@ the copies left. Either needs the full git history; the tests read only independ
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -245,9 +246,12 @@ def first_seen(
     commits: list[str],
     snapshots: Iterable[tuple[int, str, str]],
     set_paths: Mapping[str, str],
-    qa_folder: str,
+    knowledge_folder: str,
 ) -> FirstSeen:
-    """Fold (commit index, path, file text) snapshots, oldest first, into first appearances."""
+    """Fold (commit index, path, file text) snapshots, oldest first, into first appearances.
+
+    Q&A files are those under ``knowledge_folder`` in qa/ or in an article's articles/<id>/qa/.
+    """
     seen = FirstSeen(commits, {}, {}, [])
     set_names = {path: name for name, path in set_paths.items()}
     for index, path, text in snapshots:
@@ -259,13 +263,19 @@ def first_seen(
         if path in set_names:
             for question in set_questions(set_names[path], data):
                 seen.questions.setdefault((question.set, normalize(question.text)), index)
-        elif path.startswith(qa_folder) and isinstance(data, dict):
+        elif _is_qa_file(path, knowledge_folder) and isinstance(data, dict):
             for entry in data.get("entries") or []:
                 if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                     for phrasing in entry_phrasings(entry["id"], entry):
                         key = (phrasing.entry, normalize(phrasing.text))
                         seen.phrasings.setdefault(key, index)
     return seen
+
+
+def _is_qa_file(path: str, knowledge_folder: str) -> bool:
+    if not path.startswith(knowledge_folder):
+        return False
+    return re.match(r"(?:articles/[^/]+/)?qa/", path[len(knowledge_folder) :]) is not None
 
 
 def is_independent(phrasing_index: int, question_index: int) -> bool:
@@ -284,12 +294,12 @@ def read_history(root: Path) -> FirstSeen:
     """First appearances over the history of HEAD; refuses a shallow clone."""
     if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
         raise SystemExit("copies: this clone is shallow; run `git fetch --unshallow` first")
-    qa_folder = (DEFAULT_KNOWLEDGE_DIR / "qa").resolve().relative_to(root).as_posix() + "/"
+    knowledge = DEFAULT_KNOWLEDGE_DIR.resolve().relative_to(root).as_posix() + "/"
     set_paths = {name: path.resolve().relative_to(root).as_posix() for name, path in SETS.items()}
     log = _git(
         root,
         *("log", "--reverse", "--topo-order", "--full-history", "--no-renames"),
-        *("--format=commit %h", "--name-only", "--", qa_folder, *set_paths.values()),
+        *("--format=commit %h", "--name-only", "--", knowledge, *set_paths.values()),
     )
     commits: list[str] = []
     wanted: list[tuple[int, str]] = []
@@ -298,7 +308,7 @@ def read_history(root: Path) -> FirstSeen:
             commits.append(line.split()[1])
         elif line.endswith(".yaml"):
             wanted.append((len(commits) - 1, line))
-    return first_seen(commits, _blobs(root, commits, wanted), set_paths, qa_folder)
+    return first_seen(commits, _blobs(root, commits, wanted), set_paths, knowledge)
 
 
 def _blobs(

@@ -133,12 +133,14 @@ def test_first_seen_is_the_oldest_commit_per_entry_and_per_set() -> None:
         (2, "knowledge/qa/thaad.yaml", QA_V2),
         (3, "tests/eval/dev.yaml", SET_V1),
         (3, "knowledge/qa/broken.yaml", "entries: [unclosed"),
+        (3, "knowledge/articles/week-12/qa/more.yaml", QA_V1.replace("thaad-what", "week-12")),
+        (3, "knowledge/articles/week-12/article.yaml", "title: Week 12\n"),
     ]
     seen = first_seen(
         ["c0", "c1", "c2", "c3"],
         snapshots,
         {"questions": "tests/eval/questions.yaml", "dev": "tests/eval/dev.yaml"},
-        "knowledge/qa/",
+        "knowledge/",
     )
     assert seen.phrasing_at(Phrasing("thaad-what", "What does THAAD stand for")) == 0
     assert seen.phrasing_at(Phrasing("thaad-what", "thaad full name")) == 2
@@ -146,6 +148,7 @@ def test_first_seen_is_the_oldest_commit_per_entry_and_per_set() -> None:
     assert seen.question_at(Question("questions", "thaad full name")) == 1
     assert seen.question_at(Question("dev", "thaad full name")) == 3
     assert seen.unreadable == ["c3:knowledge/qa/broken.yaml"]
+    assert seen.phrasing_at(Phrasing("week-12", "What does THAAD stand for")) == 3  # an article's
     # What no commit holds yet comes after every commit.
     assert seen.phrasing_at(Phrasing("thaad-what", "new alternate")) == 4
     assert seen.commit(4) == UNCOMMITTED

@@ -21,7 +21,7 @@ NEW_ENTRY = """
     quotes:
       - "In the energy sector"
 """
-ENERGY = Path("qa/energy.yaml")
+ENERGY = Path("articles/beijing-moscow/qa/energy.yaml")
 
 
 def add_new_entry(root: Path) -> None:

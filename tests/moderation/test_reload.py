@@ -22,7 +22,7 @@ def break_yaml(root: Path) -> str:
     path = root / ENERGY
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index('- "In the energy sector') + 12], encoding="utf-8")
-    return r"knowledge/qa/energy\.yaml:\d+: not valid YAML"
+    return r"knowledge/articles/beijing-moscow/qa/energy\.yaml:\d+: not valid YAML"
 
 
 def delete_file(root: Path) -> str:
@@ -34,7 +34,9 @@ def delete_file(root: Path) -> str:
 def replace_with_directory(root: Path) -> str:
     (root / ENERGY).unlink()
     (root / ENERGY).mkdir()
-    return r"knowledge/qa/energy\.yaml: is a directory, expected a YAML file"
+    return (
+        r"knowledge/articles/beijing-moscow/qa/energy\.yaml: is a directory, expected a YAML file"
+    )
 
 
 def invalid_utf8(root: Path) -> str:
@@ -42,7 +44,7 @@ def invalid_utf8(root: Path) -> str:
     data = path.read_bytes()
     cut = data.index(b"entries:")
     path.write_bytes(data[:cut] + b"\xff\xfe" + data[cut:])
-    return r"knowledge/qa/energy\.yaml:\d+: not valid UTF-8"
+    return r"knowledge/articles/beijing-moscow/qa/energy\.yaml:\d+: not valid UTF-8"
 
 
 def quote_not_verbatim(root: Path) -> str:
@@ -50,7 +52,8 @@ def quote_not_verbatim(root: Path) -> str:
     line = line_of(path, '- "they have signed a $400 billion')
     edit(path, '- "they have signed a $400 billion', '- "they signed a $400 billion')
     return (
-        rf"knowledge/qa/energy\.yaml:{line}: entry 'gas-deal-value': quotes\[1\]: "
+        rf"knowledge/articles/beijing-moscow/qa/energy\.yaml:{line}: "
+        r"entry 'gas-deal-value': quotes\[1\]: "
         "not found verbatim in source 'beijing-moscow'"
     )
 
@@ -61,7 +64,11 @@ def regression_broken(root: Path) -> str:
         "  - id: thaad-what-else\n    question: What is THAAD really?\n"
         '    answer: A rival answer.\n    quotes:\n      - "In the energy sector"\n\n'
     )
-    edit(root / "qa/thaad.yaml", "  - id: thaad-what\n", rival + "  - id: thaad-what\n")
+    edit(
+        root / "articles/beijing-moscow/qa/thaad.yaml",
+        "  - id: thaad-what\n",
+        rival + "  - id: thaad-what\n",
+    )
     line = line_of(root / "tests.yaml", "question: what is THAAD")
     return (
         rf"knowledge/tests\.yaml:{line}: regression: 'what is THAAD' should get "
@@ -118,7 +125,11 @@ async def test_a_reload_without_changes_keeps_the_engine(manager: KnowledgeManag
 async def test_added_and_removed_entries_are_listed(
     manager: KnowledgeManager, knowledge: Path
 ) -> None:
-    edit(knowledge / "qa/thaad.yaml", "  - id: thaad-what\n", "  - id: thaad-meaning\n")
+    edit(
+        knowledge / "articles/beijing-moscow/qa/thaad.yaml",
+        "  - id: thaad-what\n",
+        "  - id: thaad-meaning\n",
+    )
     cases = knowledge / "tests.yaml"  # a rename updates every regression case naming it
     cases.write_text(
         cases.read_text(encoding="utf-8").replace("expect: thaad-what", "expect: thaad-meaning"),
@@ -268,7 +279,7 @@ async def test_status_describes_what_is_live(manager: KnowledgeManager, knowledg
     status = manager.status()
 
     assert status.version == manager.engine.version
-    qa_files = sorted((knowledge / "qa").glob("*.yaml"))
+    qa_files = sorted((knowledge / "articles" / "beijing-moscow" / "qa").glob("*.yaml"))
     ids = sum(path.read_text(encoding="utf-8").count("\n  - id: ") for path in qa_files)
     assert (status.entries, status.sources, status.topics) == (ids, 1, len(qa_files))
     assert status.regressions == len(manager.engine.knowledge.regressions) > 0

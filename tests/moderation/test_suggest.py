@@ -184,7 +184,7 @@ def test_a_new_entry_skeleton_is_refused_until_a_moderator_completes_it(
     group = QuestionGroup(("how much is a pizza in moscow", "pizza price in moscow"), 4, None)
 
     snippet = render_snippet(group, engine)
-    path = knowledge / "qa" / "energy.yaml"
+    path = knowledge / "articles" / "beijing-moscow" / "qa" / "energy.yaml"
     path.write_text(path.read_text(encoding="utf-8") + snippet + "\n", encoding="utf-8")
 
     assert "TODO(moderator): write the answer and replace the quote" in snippet
@@ -195,7 +195,8 @@ def test_a_new_entry_skeleton_is_refused_until_a_moderator_completes_it(
         load_knowledge(knowledge)
     problems = [str(problem) for problem in refused.value.problems]
     assert problems == [
-        f"knowledge/qa/energy.yaml:{_line_of(path, 'TODO: paste')}: entry 'pizza-moscow': "
+        f"knowledge/articles/beijing-moscow/qa/energy.yaml:{_line_of(path, 'TODO: paste')}: "
+        "entry 'pizza-moscow': "
         "quotes[1]: not found verbatim in source 'beijing-moscow': check the wording against "
         "the source and copy it exactly"
     ]

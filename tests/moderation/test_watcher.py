@@ -89,7 +89,7 @@ async def test_the_watcher_survives_a_broken_edit(
 
     refused = await watching.next_outcome()
     assert not refused.ok and manager.engine.version == good
-    assert "knowledge/qa/energy.yaml" in refused.describe()
+    assert "knowledge/articles/beijing-moscow/qa/energy.yaml" in refused.describe()
 
     (knowledge / ENERGY).write_text(original, encoding="utf-8")
     add_new_entry(knowledge)
@@ -152,15 +152,15 @@ async def test_cancel_stops_the_watcher_promptly(manager: KnowledgeManager) -> N
 @pytest.mark.parametrize(
     ("name", "relevant"),
     [
-        ("qa/energy.yaml", True),
+        ("articles/beijing-moscow/qa/energy.yaml", True),
         ("sources/beijing-moscow.txt", True),
         ("tests.yaml", True),
-        ("qa/.energy.yaml.swp", False),
-        ("qa/energy.yaml~", False),
-        ("qa/#energy.yaml#", False),
-        ("qa/4913", False),
+        ("articles/beijing-moscow/qa/.energy.yaml.swp", False),
+        ("articles/beijing-moscow/qa/energy.yaml~", False),
+        ("articles/beijing-moscow/qa/#energy.yaml#", False),
+        ("articles/beijing-moscow/qa/4913", False),
         (".git/index", False),
-        ("qa/energy.yaml.tmp", False),
+        ("articles/beijing-moscow/qa/energy.yaml.tmp", False),
     ],
 )
 def test_editor_droppings_do_not_trigger_a_reload(name: str, relevant: bool) -> None:

@@ -164,7 +164,7 @@ async def test_reload_puts_a_good_edit_live(
 ) -> None:
     before = await world.alice.slash(world.channel, "ask", question=NEW_ALTERNATE)
     assert before.ephemeral  # not answerable yet
-    about = knowledge / "qa" / "about.yaml"
+    about = knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml"
     text = about.read_text(encoding="utf-8")
     about.write_text(
         text.replace('      - "author"\n', f'      - "author"\n      - "{NEW_ALTERNATE}"\n', 1),
@@ -185,7 +185,7 @@ async def test_reload_refuses_a_broken_edit_and_the_old_knowledge_keeps_answerin
     world: World, moderator: simcord.MemberActor, knowledge: Path, manager: KnowledgeManager
 ) -> None:
     live = manager.engine.version
-    about = knowledge / "qa" / "about.yaml"
+    about = knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml"
     lines = about.read_text(encoding="utf-8").splitlines(keepends=True)
     number = next(i for i, line in enumerate(lines, start=1) if AUTHOR_QUOTE in line)
     lines[number - 1] = lines[number - 1].replace(AUTHOR_QUOTE, "Andrew Hammond teaches at Oxford.")
@@ -197,7 +197,9 @@ async def test_reload_refuses_a_broken_edit_and_the_old_knowledge_keeps_answerin
     assert result.ephemeral
     assert f"knowledge {live} keeps serving." in text
     assert text.startswith("```\nReload refused (")
-    assert f"knowledge/qa/about.yaml:{number}: entry 'article-author'" in text
+    assert (
+        f"knowledge/articles/beijing-moscow/qa/about.yaml:{number}: entry 'article-author'" in text
+    )
     assert len(text) <= 2000
     answer = await world.alice.slash(world.channel, "ask", question="who wrote the article?")
     assert answer.response is not None
@@ -212,7 +214,7 @@ async def test_rollback_restores_the_previous_knowledge(
     world: World, moderator: simcord.MemberActor, knowledge: Path, manager: KnowledgeManager
 ) -> None:
     first = manager.engine.version
-    about = knowledge / "qa" / "about.yaml"
+    about = knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml"
     about.write_text(
         about.read_text(encoding="utf-8").replace(
             '      - "author"\n', f'      - "author"\n      - "{NEW_ALTERNATE}"\n', 1

@@ -29,7 +29,11 @@ def refused(problems: int) -> ReloadOutcome:
         entries=75,
         at=datetime.now(UTC),
         problems=tuple(
-            Problem(f"knowledge/qa/x{n}.yaml", "@everyone " + "broken " * 40, line=n)
+            Problem(
+                f"knowledge/articles/beijing-moscow/qa/x{n}.yaml",
+                "@everyone " + "broken " * 40,
+                line=n,
+            )
             for n in range(problems)
         ),
     )
@@ -57,7 +61,7 @@ async def test_a_refused_automatic_reload_is_posted_to_the_mod_log_within_limits
     posted = log_channel.last_message
     assert posted is not None
     assert posted.content.startswith("Knowledge changed on disk but was refused:\n```")
-    assert "knowledge/qa/x0.yaml:0" in posted.content
+    assert "knowledge/articles/beijing-moscow/qa/x0.yaml:0" in posted.content
     assert len(posted.content) <= 2000
     sent = requests_to(world.env, "POST", f"/channels/{log_channel.id}/messages")
     assert sent[-1].json["allowed_mentions"] == NO_PINGS
@@ -85,7 +89,9 @@ async def test_the_watcher_reloads_an_edit_and_stops_when_the_bot_closes(
     await asyncio.sleep(0.5)  # let the watch start before the edit
 
     with caplog.at_level(logging.WARNING, logger="bot.discord_app.modlog"):
-        (knowledge / "qa" / "about.yaml").write_text("entries: [", encoding="utf-8")
+        (knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml").write_text(
+            "entries: [", encoding="utf-8"
+        )
         for _ in range(100):
             if manager.status().last_failure is not None:
                 break
