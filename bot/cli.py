@@ -79,6 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("question", help="the question")
     explain.add_argument("--strict", action="store_true", help="as an auto-answer would")
 
+    article = commands.add_parser(
+        "new-article", parents=[common], help="add an article to the reading list"
+    )
+    article.add_argument("file", type=Path, help="the article's text (UTF-8; one paragraph a line)")
+    article.add_argument("--id", required=True, help="its id and folder name, like week-12")
+    article.add_argument("--title", required=True, help="the article's title")
+    article.add_argument("--author", required=True, help="who wrote it")
+    article.add_argument("--publication", default="", help="where it was published")
+    article.add_argument("--date", default="", help="when it was published, as printed")
+    article.add_argument("--url", default="", help="where to read it")
+
+    coverage = commands.add_parser(
+        "coverage", parents=[common], help="which paragraphs of each article no entry quotes yet"
+    )
+    coverage.add_argument("--json", action="store_true", help="print JSON")
+
     commands.add_parser("chat", parents=[common], help="talk to citebot in this terminal")
     commands.add_parser("run", parents=[common], help="run the Discord bot")
     commands.add_parser(
@@ -105,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     directory: Path = args.knowledge or core.knowledge_dir
     if args.command == "validate":
         return validate(args.directory or directory, verbose=args.verbose)
+    if args.command == "new-article":
+        return new_article(directory, args)
+    if args.command == "coverage":
+        return show_coverage(directory, as_json=args.json)
     config = MatchConfig().with_thresholds(**core.threshold_overrides)
     try:
         engine = load_engine(directory, config)
@@ -200,6 +220,63 @@ def check(settings: Settings, directory: Path) -> int:
         print(f"Not ready to run: {problems} problem(s).")
         return EXIT_PROBLEMS
     print("Ready to run.")
+    return EXIT_OK
+
+
+NEXT_STEPS = """\
+Next:
+  1. Write its entries in {folder}/qa/<topic>.yaml (see docs/moderators.md, "An entry");
+     they belong to this article, with no source: field.
+  2. .venv/bin/python -m bot validate       checks every quote against the text
+  3. .venv/bin/python -m bot coverage       lists the paragraphs no entry quotes yet
+A running bot picks the folder up at its next reload."""
+
+
+def new_article(directory: Path, args: argparse.Namespace) -> int:
+    """Add an article folder to the knowledge directory and say what to do next."""
+    from bot.knowledge.articles import ArticleError, add_article
+    from bot.knowledge.loader import load_knowledge
+
+    try:
+        added = add_article(
+            directory,
+            args.file,
+            article_id=args.id,
+            title=args.title,
+            author=args.author,
+            publication=args.publication,
+            published=args.date,
+            url=args.url,
+        )
+    except ArticleError as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Added “{args.title.strip()}” as {added.shown_as}/ ({added.paragraphs} paragraphs).")
+    try:
+        knowledge = load_knowledge(directory)
+    except KnowledgeError as error:
+        print(f"The knowledge directory does not load yet:\n{_listing(error)}")
+    else:
+        print(f"The knowledge directory loads: {len(knowledge.sources)} article(s).")
+    print(NEXT_STEPS.format(folder=added.shown_as))
+    return EXIT_OK
+
+
+def show_coverage(directory: Path, *, as_json: bool) -> int:
+    """Print, per article, the paragraphs that entries quote and those none does yet."""
+    from bot.knowledge.coverage import coverage
+    from bot.knowledge.loader import load_knowledge
+
+    try:
+        knowledge = load_knowledge(directory)
+    except KnowledgeError as error:
+        print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    found = coverage(knowledge)
+    if as_json:
+        print(_json({"articles": [article.as_json() for article in found]}))
+    else:
+        print("\n\n".join(article.describe() for article in found))
     return EXIT_OK
 
 

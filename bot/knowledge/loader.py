@@ -80,7 +80,13 @@ SOURCE_FIELDS = {
 }
 # In an article's folder the folder names the article and the text is article.txt by default;
 # `added` (an ISO date, written by new-article) says which article is the newest.
-ARTICLE_FIELDS = {**SOURCE_FIELDS, "id": False, "file": False, "added": False}
+ARTICLE_FIELDS = {
+    **SOURCE_FIELDS,
+    "id": False,
+    "file": False,
+    "publication": False,  # new-article leaves it out when not given
+    "added": False,
+}
 # Identical problems beyond this many are listed once, with a count and a few places.
 GROUP_AFTER = 3
 QA_FILE_FIELDS = {"topic": True, "entries": True}
@@ -452,6 +458,7 @@ def _load_entry(
             label,
             "source",
         )
+        source_id = None  # its quotes are not checked against another article as well
     elif owner is not None:
         source_id = owner
     elif source_id is None and "source" not in values:

@@ -1,0 +1,293 @@
+"""A reading list: articles in folders of their own, added with new-article, covered or not.
+
+The second article (tests/fixtures/harbour-library) was written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_OK, EXIT_USAGE, main
+from bot.engine import load_engine
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeError
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+SECOND = Path(__file__).resolve().parents[1] / "fixtures" / "harbour-library"
+TITLE = "Eastmere's harbour library reopens with a solar roof"
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's knowledge, as a moderator's checkout."""
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    return Path(shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "knowledge"))
+
+
+def add_second(knowledge: Path, *extra: str) -> Path:
+    """Add the harbour library article with new-article, and its entries; return its folder."""
+    status = main(
+        [
+            "new-article",
+            str(SECOND / "article.txt"),
+            "--id",
+            "harbour-library",
+            "--title",
+            TITLE,
+            "--author",
+            "Test Writer",
+            "--publication",
+            "The Eastmere Gazette",
+            "--knowledge",
+            str(knowledge),
+            *extra,
+        ]
+    )
+    assert status == EXIT_OK
+    folder = knowledge / "articles" / "harbour-library"
+    shutil.copy(SECOND / "qa.yaml", folder / "qa" / "library.yaml")
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    status = main(list(argv))
+    return status, capsys.readouterr().out
+
+
+def test_a_second_article_needs_no_edit_elsewhere_and_is_answered_and_quoted(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_second(knowledge)
+    capsys.readouterr()
+
+    validated, report = run(capsys, "validate", str(knowledge))
+    asked, answer = run(
+        capsys,
+        "ask",
+        "--json",
+        "how much did the library repairs cost",
+        "--knowledge",
+        str(knowledge),
+    )
+    quoted, quotes = run(capsys, "quote", "--json", "Okafor", "--knowledge", str(knowledge))
+
+    assert validated == EXIT_OK, report
+    assert "2 source(s)" in report
+    assert asked == EXIT_OK
+    answered = json.loads(answer)
+    assert answered["outcome"] == "answer" and answered["entry_id"] == "library-repair-cost"
+    assert {quote["source"] for quote in answered["quotes"]} == {"harbour-library"}
+    hits = json.loads(quotes)["quotes"]
+    assert quoted == EXIT_OK and hits and hits[0]["source"] == "harbour-library"
+    assert "Ruth Okafor" in hits[0]["text"]
+
+
+def test_the_answer_cites_its_own_article_by_title(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_second(knowledge)
+    capsys.readouterr()
+
+    _, text = run(capsys, "ask", "library opening hours", "--knowledge", str(knowledge))
+
+    assert f"— {TITLE}, paragraph 3" in text
+
+
+def test_coverage_lists_each_articles_uncovered_paragraphs(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_second(knowledge)
+    capsys.readouterr()
+
+    status, out = run(capsys, "coverage", "--json", "--knowledge", str(knowledge))
+    _, text = run(capsys, "coverage", "--knowledge", str(knowledge))
+
+    assert status == EXIT_OK
+    articles = {article["id"]: article for article in json.loads(out)["articles"]}
+    second = articles["harbour-library"]
+    assert second == {
+        "id": "harbour-library",
+        "title": TITLE,
+        "paragraphs": 5,
+        "covered": [2, 3],
+        "uncovered": [1, 4, 5],
+    }
+    first = articles["beijing-moscow"]
+    assert len(first["covered"]) + len(first["uncovered"]) == first["paragraphs"]
+    assert "(harbour-library): 2 of 5 paragraphs quoted by an entry; not yet:" in text
+    assert "  4: The building's basement, where the flood ruined the …" in text
+
+
+def test_new_article_writes_the_folder_with_normalised_text(
+    knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    windows = tmp_path / "week12.txt"
+    windows.write_bytes("\ufeffFirst paragraph.\r\n\r\nSecond “paragraph”.\r\n".encode())
+
+    status, out = run(
+        capsys,
+        *("new-article", str(windows), "--id", "week-12", "--title", "Week 12"),
+        *("--author", "A. Writer", "--knowledge", str(knowledge)),
+    )
+
+    folder = knowledge / "articles" / "week-12"
+    assert status == EXIT_OK
+    assert "knowledge/articles/week-12/ (2 paragraphs)" in out
+    assert "The knowledge directory loads: 2 article(s)." in out
+    assert "bot validate" in out and "bot coverage" in out
+    assert (
+        folder / "article.txt"
+    ).read_bytes() == "First paragraph.\n\nSecond “paragraph”.\n".encode()
+    assert (folder / "qa").is_dir()
+    source = load_knowledge(knowledge).sources["week-12"]
+    assert (source.title, source.author, source.publication) == ("Week 12", "A. Writer", "")
+    assert source.added  # today's date, so this is now the newest article
+    assert load_knowledge(knowledge).newest_source().id == "week-12"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--id", "Week 12"), "must be lowercase letters, digits and single hyphens"),
+        (("--id", "beijing-moscow"), "knowledge/articles/beijing-moscow already exists"),
+    ],
+    ids=["bad-id", "existing"],
+)
+def test_new_article_refuses_a_bad_id_or_an_existing_folder(
+    knowledge: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    status = main(
+        [
+            *("new-article", str(SECOND / "article.txt"), *argv),
+            *("--title", "T", "--author", "A", "--knowledge", str(knowledge)),
+        ]
+    )
+
+    err = capsys.readouterr().err
+    assert status == EXIT_USAGE
+    assert message in err and err.count("\n") == 1
+
+
+def test_new_article_refuses_text_that_is_not_utf8_and_writes_nothing(
+    knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Caf\xe9 society.\n".encode("latin-1"))
+
+    status = main(
+        [
+            *("new-article", str(latin), "--id", "cafe"),
+            *("--title", "T", "--author", "A", "--knowledge", str(knowledge)),
+        ]
+    )
+
+    assert status == EXIT_USAGE
+    assert "is not UTF-8" in capsys.readouterr().err
+    assert not (knowledge / "articles" / "cafe").exists()
+
+
+def test_an_entry_in_an_articles_folder_cannot_claim_another_article(knowledge: Path) -> None:
+    folder = add_second(knowledge)
+    qa = folder / "qa" / "library.yaml"
+    qa.write_text(
+        qa.read_text(encoding="utf-8").replace(
+            "  - id: library-opening-hours\n",
+            "  - id: library-opening-hours\n    source: beijing-moscow\n",
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge)
+
+    (problem,) = refused.value.problems
+    assert (
+        str(problem).startswith("knowledge/articles/harbour-library/qa/library.yaml:")
+        and problem.entry_id == "library-opening-hours"
+    )
+    assert "in the folder of article 'harbour-library'" in problem.message
+
+
+def test_an_article_that_fails_to_load_is_one_problem_not_one_per_entry(knowledge: Path) -> None:
+    folder = add_second(knowledge)
+    (folder / "article.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    tests_yaml = knowledge / "tests.yaml"
+    tests_yaml.write_text(
+        tests_yaml.read_text(encoding="utf-8")
+        + "  - question: how much did the library repairs cost\n    expect: library-repair-cost\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge)
+
+    shown = [str(problem) for problem in refused.value.problems]
+    assert len(shown) == 3, shown
+    assert shown[0].startswith("knowledge/articles/harbour-library/article.yaml:2: not valid YAML")
+    assert shown[1] == (
+        "knowledge/articles/harbour-library/qa: 1 Q&A file(s) not checked: the article failed "
+        "to load"
+    )
+    assert shown[2].startswith("knowledge/tests.yaml: 1 case(s) skipped: entry failed to load: ")
+    assert "(library-repair-cost)" in shown[2]
+
+
+def test_cases_naming_a_broken_entry_are_skipped_not_each_an_unknown_id(knowledge: Path) -> None:
+    about = knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml"
+    about.write_text(
+        about.read_text(encoding="utf-8").replace("    answer:", "    answr:", 1), encoding="utf-8"
+    )
+
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(knowledge)
+
+    shown = [str(problem) for problem in refused.value.problems]
+    assert not any("unknown entry id" in line for line in shown)
+    assert any("entry 'article-author': answr: unknown field" in line for line in shown)
+    (skipped,) = [line for line in shown if "skipped" in line]
+    assert skipped.startswith("knowledge/tests.yaml: ")
+    assert "case(s) skipped: entry failed to load: cases[1] (article-author)" in skipped
+
+
+def test_a_problem_repeated_in_many_places_is_listed_once_with_a_count(tmp_path: Path) -> None:
+    root = tmp_path / "knowledge"
+    for name in ("one", "two"):
+        (root / "articles" / name / "qa").mkdir(parents=True)
+        (root / "articles" / name / "article.yaml").write_text(
+            f"title: {name}\nauthor: A\n", encoding="utf-8"
+        )
+        (root / "articles" / name / "article.txt").write_text("Some text.\n", encoding="utf-8")
+    entries = "".join(
+        f"  - id: entry-{n}\n    question: Question {n}?\n    quotes: ['Some text.']\n"
+        for n in range(6)
+    )
+    (root / "articles" / "one" / "qa" / "a.yaml").write_text(
+        "topic: T\nentries:\n" + entries, encoding="utf-8"
+    )
+
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(root)
+
+    (problem,) = refused.value.problems
+    assert problem.entry_id == "entry-0" and problem.field == "answer"
+    assert problem.message.startswith("is missing (the same in 5 more places: ")
+    assert "'entry-1'" in problem.message
+
+
+def test_the_first_articles_answers_barely_move_with_a_second_present(knowledge: Path) -> None:
+    from tests.eval.evaluate import SETS, evaluate
+    from tests.eval.test_accuracy import DEV_SETS, TOLERANCE
+
+    alone = load_engine(DEFAULT_KNOWLEDGE_DIR)
+    add_second(knowledge)
+    together = load_engine(knowledge)
+
+    for name in DEV_SETS:
+        before, after = evaluate(alone, SETS[name]), evaluate(together, SETS[name])
+        assert after.in_scope["correct"] >= before.in_scope["correct"] - TOLERANCE, name
+        assert after.in_scope["wrong"] <= before.in_scope["wrong"] + TOLERANCE, name
+        assert after.off_topic["answered"] <= before.off_topic["answered"] + TOLERANCE, name
