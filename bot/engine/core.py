@@ -27,6 +27,9 @@ class Engine:
         self.knowledge = knowledge
         self.config = config or MatchConfig()
         self._matcher = Matcher.for_knowledge(knowledge, self.config)
+        # Where questions about "the article" go when a channel names none (one article: moot).
+        several = len(knowledge.sources) > 1
+        self.newest_article = knowledge.newest_source().id if several else None
         keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
         self._quotes = QuoteFinder(
             knowledge.sources.values(), extra_terms=keywords, other_names=knowledge.names
@@ -53,14 +56,24 @@ class Engine:
         return self.knowledge.version
 
     def ask(
-        self, question: str, *, strict: bool = False, thresholds: Thresholds | None = None
+        self,
+        question: str,
+        *,
+        strict: bool = False,
+        thresholds: Thresholds | None = None,
+        article: str | None = None,
     ) -> AskResult:
         """Answer a question, suggest close entries, or abstain honestly.
 
         ``strict`` raises the bar, for answers nobody explicitly asked the bot for;
-        ``thresholds`` replaces the engine's own for this question.
+        ``thresholds`` replaces the engine's own for this question. A question that several
+        articles answer alike ("who wrote the article?") is answered from ``article`` (a
+        channel's own), or else from the newest article.
         """
-        return self._matcher.ask(question, strict=strict, thresholds=thresholds)
+        chosen = self.newest_article
+        if article in self.knowledge.sources and self.newest_article is not None:
+            chosen = article
+        return self._matcher.ask(question, strict=strict, thresholds=thresholds, article=chosen)
 
     def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
         """For each entry: its id, the kinds it answers, and whether moderators stated them.

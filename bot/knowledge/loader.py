@@ -670,7 +670,7 @@ class _Phrases:
 
 
 def _check_phrases(node: yaml.Node, entry: Entry, out: _Collector, seen: _Phrases) -> None:
-    """Reject a question/alternate that another entry already uses (after normalisation)."""
+    """Reject a question/alternate that another entry of its article uses (once normalised)."""
     assert isinstance(node, yaml.MappingNode)
     lines = {k.value: v for k, v in node.value}
     fields: list[tuple[str, int, str]] = [(entry.question, line_of(lines["question"]), "question")]
@@ -681,15 +681,17 @@ def _check_phrases(node: yaml.Node, entry: Entry, out: _Collector, seen: _Phrase
             for i, item in enumerate(alternates_node.value, start=1)
         ]
     for text, line, name in fields:
-        key = normalize(text)
-        if not key:
+        normalized = normalize(text)
+        if not normalized:
             out.add("has no words left after normalisation", line, entry.id, name)
             continue
+        # Within one article: each article may have its own "Who wrote the article?".
+        key = f"{entry.source_id}\0{normalized}"
         other = seen.get(key)
         if other is not None and other.entry_id != entry.id:
             out.add(
                 f"collides with entry '{other.entry_id}' {other.field} "
-                f"({other.file}:{other.line}) after normalisation ({key!r}); "
+                f"({other.file}:{other.line}) after normalisation ({normalized!r}); "
                 "a question must lead to one entry",
                 line,
                 entry.id,

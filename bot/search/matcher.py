@@ -22,7 +22,14 @@ from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
 from bot.search.features import measure
 from bot.search.kinds import Kind
-from bot.search.policy import Evidence, Scored, decide, prefer_entries_that_fit, unmet_aspects
+from bot.search.policy import (
+    Evidence,
+    Scored,
+    decide,
+    prefer_article,
+    prefer_entries_that_fit,
+    unmet_aspects,
+)
 from bot.search.results import AskResult, Candidate, Outcome
 from bot.search.retrieval import EntryIndex, IndexedEntry, TermMatch
 
@@ -61,26 +68,32 @@ class Matcher:
         return self.config.thresholds
 
     def ask(
-        self, question: str, *, strict: bool = False, thresholds: Thresholds | None = None
+        self,
+        question: str,
+        *,
+        strict: bool = False,
+        thresholds: Thresholds | None = None,
+        article: str | None = None,
     ) -> AskResult:
         """Resolve a question to an answer, suggestions, or no match.
 
-        ``thresholds`` overrides the config's own (and its strict ones, with ``strict``).
+        ``thresholds`` overrides the config's own (and its strict ones, with ``strict``);
+        ``article`` answers a question several articles answer alike (policy.prefer_article).
         """
         thresholds = thresholds or (self.config.strict if strict else self.config.thresholds)
-        result = self._ask(question, thresholds)
+        result = self._ask(question, thresholds, article)
         if result.outcome in (Outcome.SUGGESTIONS, Outcome.NO_MATCH):
             # "who said strategic patience was over, mattis?": the guess after the comma is the
             # asker's, and the article may answer the question without it.
             guess = _GUESS.fullmatch(question.strip())
             without = guess[1] if guess else ""  # the question before the comma
             if len(self.analyzer.words(self.analyzer.prepare(without))) >= MIN_HEAD_WORDS:
-                head = self._ask(without + "?", thresholds)
+                head = self._ask(without + "?", thresholds, article)
                 if head.outcome is Outcome.ANSWER:
                     return replace(head, question=question)
         return result
 
-    def _ask(self, question: str, thresholds: Thresholds) -> AskResult:
+    def _ask(self, question: str, thresholds: Thresholds, article: str | None) -> AskResult:
         config, analyzer = self.config, self.analyzer
         typed = question[: MAX_QUESTION_CHARS * 2]
         prepared = analyzer.prepare(typed)[:MAX_QUESTION_CHARS]
@@ -90,13 +103,13 @@ class Matcher:
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
         last_typed, last = analyzer.last_sentence(typed)
         if last and self._stands_alone(last_typed, last, prepared):
-            alone = self._ask(last_typed, thresholds)
+            alone = self._ask(last_typed, thresholds, article)
             if alone.entry is not None:
                 return replace(alone, question=question)
         matches, known = self.analyse(prepared, typed)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="no known words")
-        scored = self.rank(prepared, matches)
+        scored = prefer_article(self.rank(prepared, matches), article, thresholds.margin)
         if not scored:
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="no candidates")
         # "my dad says they fell out. why did they split?" asks its last sentence: the story

@@ -258,6 +258,23 @@ def prefer_entries_that_fit(
     return having + [s for s in scored if s not in having], len(having)
 
 
+def prefer_article(scored: list[Scored], article: str | None, margin: float) -> list[Scored]:
+    """Keep only ``article``'s entries when it is one of the articles close at the top.
+
+    With several articles on the reading list, "who wrote the article?" is answered equally
+    well by each article's entry: the channel's article (or the newest) answers it, not a
+    "did you mean" between the articles. An entry of another article that leads by more than
+    ``margin`` still wins: the question is about that article.
+    """
+    if article is None or not scored:
+        return scored
+    top = scored[0].candidate.score
+    close = {s.candidate.entry.source_id for s in scored if top - s.candidate.score <= margin}
+    if article not in close or len(close) == 1:
+        return scored
+    return [s for s in scored if s.candidate.entry.source_id == article]
+
+
 def decide(
     question: str,
     prepared: str,

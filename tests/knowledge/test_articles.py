@@ -15,6 +15,7 @@ from bot.cli import EXIT_OK, EXIT_USAGE, main
 from bot.engine import load_engine
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError
+from bot.search.results import Outcome
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 SECOND = Path(__file__).resolve().parents[1] / "fixtures" / "harbour-library"
@@ -291,3 +292,58 @@ def test_the_first_articles_answers_barely_move_with_a_second_present(knowledge:
         assert after.in_scope["correct"] >= before.in_scope["correct"] - TOLERANCE, name
         assert after.in_scope["wrong"] <= before.in_scope["wrong"] + TOLERANCE, name
         assert after.off_topic["answered"] <= before.off_topic["answered"] + TOLERANCE, name
+
+
+HARBOUR_AUTHOR = """\
+topic: About this article
+entries:
+  - id: harbour-article-author
+    question: Who wrote the article?
+    alternates:
+      - "who is the author"
+    answer: The article does not name its writer; it quotes head librarian Ruth Okafor.
+    quotes:
+      - "Head librarian Ruth Okafor said"
+"""
+
+
+@pytest.fixture
+def two_authors(knowledge: Path) -> Path:
+    """The reading list of two, each article with its own "Who wrote the article?" entry."""
+    folder = add_second(knowledge)
+    (folder / "qa" / "about.yaml").write_text(HARBOUR_AUTHOR, encoding="utf-8")
+    return knowledge
+
+
+def test_each_article_may_ask_the_same_question_of_itself(two_authors: Path) -> None:
+    knowledge = load_knowledge(two_authors)
+
+    asked = [e.id for e in knowledge.entries if e.question == "Who wrote the article?"]
+    assert sorted(asked) == ["article-author", "harbour-article-author"]
+
+
+def test_a_question_every_article_answers_goes_to_the_newest_or_the_one_named(
+    two_authors: Path,
+) -> None:
+    engine = load_engine(two_authors)
+
+    newest = engine.ask("who wrote the article?")
+    named = engine.ask("who wrote the article?", article="beijing-moscow")
+
+    assert engine.newest_article == "harbour-library"
+    assert newest.outcome is Outcome.ANSWER and newest.entry is not None
+    assert newest.entry.id == "harbour-article-author"
+    assert named.outcome is Outcome.ANSWER and named.entry is not None
+    assert named.entry.id == "article-author"
+
+
+def test_a_question_only_one_article_answers_goes_to_it_whatever_the_channel(
+    two_authors: Path,
+) -> None:
+    engine = load_engine(two_authors)
+
+    border = engine.ask(
+        "how long is the border between china and russia", article="harbour-library"
+    )
+
+    assert border.entry is not None and border.entry.id == "border-length"
