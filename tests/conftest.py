@@ -37,6 +37,46 @@ entries:
 """
 
 
+SECOND_ARTICLE = Path(__file__).resolve().parent / "fixtures" / "harbour-library"
+SECOND_TITLE = "Eastmere's harbour library reopens with a solar roof"
+# The second article's own "Who wrote the article?", beside the first article's.
+SECOND_ABOUT = """\
+topic: About this article
+entries:
+  - id: harbour-article-author
+    question: Who wrote the article?
+    alternates:
+      - "who is the author"
+    answer: The article does not name its writer; it quotes head librarian Ruth Okafor.
+    quotes:
+      - "Head librarian Ruth Okafor said"
+"""
+
+
+def add_second_article(knowledge: Path, *, about: bool = True) -> Path:
+    """Add the test article (tests/fixtures/harbour-library) and its entries; return its folder.
+
+    It is added today, so it is the newest article of the reading list.
+    """
+    from bot.knowledge.articles import add_article
+
+    added = add_article(
+        knowledge,
+        SECOND_ARTICLE / "article.txt",
+        article_id="harbour-library",
+        title=SECOND_TITLE,
+        author="Test Writer",
+        publication="The Eastmere Gazette",
+    )
+    qa = added.folder / "qa"
+    (qa / "library.yaml").write_text(
+        (SECOND_ARTICLE / "qa.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    if about:
+        (qa / "about.yaml").write_text(SECOND_ABOUT, encoding="utf-8")
+    return added.folder
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The engine over the project's real knowledge/ directory."""

@@ -76,6 +76,8 @@ class CiteBot(commands.Bot):
         self._given_manager = manager
         self.feedback = Feedback(None)
         self.in_flight = InFlight()
+        # Channel id -> the article it answers about first (/kb article), from the database.
+        self.channel_articles: dict[int, str] = {}
 
     async def setup_hook(self) -> None:
         """Start the knowledge manager and the feedback store, load the cogs, sync commands.
@@ -89,6 +91,7 @@ class CiteBot(commands.Bot):
             self.holder.swap(self.manager.engine)
         self.manager.on_swap = self.holder.swap
         self.feedback = await Feedback.open(self.settings)
+        self.channel_articles = await self.feedback.channel_articles() or {}
         self.add_dynamic_items(VoteButton)
         for factory in (*DEFAULT_COGS, *self.extra_cogs):
             await self.add_cog(factory(self))
@@ -119,6 +122,13 @@ class CiteBot(commands.Bot):
                 self.holder.engine.version,
             )
             return KnowledgeManager(self.holder.engine, directory=directory, data_dir=data_dir)
+
+    def article_for(self, channel: object) -> str | None:
+        """The article ``channel`` (or the channel a thread is in) answers about first, if set."""
+        for channel_id in (getattr(channel, "id", None), getattr(channel, "parent_id", None)):
+            if channel_id in self.channel_articles:
+                return self.channel_articles[channel_id]
+        return None
 
     async def stop_gracefully(self, grace: float) -> StopReport:
         """Answer what is in flight (up to ``grace`` seconds), tell the rest to ask again, close."""

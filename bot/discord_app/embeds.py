@@ -78,6 +78,7 @@ def source_embed(source: Source, engine: Engine) -> discord.Embed:
         "Section": source.section,
         "Date": source.date,
         "Paragraphs": str(len(source.paragraphs)),
+        "Entries": str(sum(entry.source_id == source.id for entry in engine.knowledge.entries)),
     }
     for name, value in details.items():
         if value:

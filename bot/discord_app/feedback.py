@@ -102,6 +102,23 @@ class Feedback:
         """Return the statistics since ``since``; None when the store is unavailable."""
         return await self._record(lambda store: store.stats(since), "Cannot read statistics")
 
+    async def channel_articles(self) -> dict[int, str] | None:
+        """Return each channel's own article; None when the store is unavailable."""
+        return await self._record(
+            lambda store: store.channel_articles(), "Cannot read the channels' articles"
+        )
+
+    async def set_channel_article(
+        self, channel_id: int, article_id: str | None, *, guild_id: int | None
+    ) -> bool:
+        """Store a channel's article (None: back to the newest); False when not stored."""
+
+        async def store_it(store: FeedbackStore) -> bool:
+            await store.set_channel_article(channel_id, article_id, guild_id=guild_id)
+            return True
+
+        return bool(await self._record(store_it, f"Article of channel {channel_id} not stored"))
+
     async def purge(self, retention_days: int) -> int:
         """Delete what is older than the retention period; return rows deleted."""
         cutoff = datetime.now(UTC) - timedelta(days=retention_days)

@@ -93,9 +93,11 @@ class Engine:
             rows.append((item.entry.id, tuple(named), answers.stated))
         return rows
 
-    def quote(self, term: str, limit: int = DEFAULT_QUOTE_LIMIT) -> list[QuoteHit]:
-        """Return up to ``limit`` source sentences about ``term``, best first."""
-        return self._quotes.find(term, limit=limit)
+    def quote(
+        self, term: str, limit: int = DEFAULT_QUOTE_LIMIT, *, article: str | None = None
+    ) -> list[QuoteHit]:
+        """Return up to ``limit`` sentences about ``term``, best first (``article``'s alone)."""
+        return self._quotes.find(term, limit=limit, source=article)
 
     def complete_term(self, prefix: str, limit: int = 25) -> list[str]:
         """Return names and terms from the sources that start like ``prefix`` (autocomplete)."""

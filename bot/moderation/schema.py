@@ -56,4 +56,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX asked_asked_at ON asked (asked_at);
     """,
+    # 2: the article a channel answers about first (/kb article); a setting, never purged.
+    """
+    CREATE TABLE channel_articles (
+        channel_id INTEGER PRIMARY KEY,
+        guild_id INTEGER,
+        article_id TEXT NOT NULL,
+        set_at REAL NOT NULL
+    );
+    """,
 )

@@ -290,6 +290,30 @@ class FeedbackStore:
             unhelpful=total - helpful,
         )
 
+    async def set_channel_article(
+        self, channel_id: int, article_id: str | None, *, guild_id: int | None
+    ) -> None:
+        """Make ``article_id`` the article ``channel_id`` answers about first; None: the newest."""
+        async with self._guard() as db:
+            if article_id is None:
+                await db.execute("DELETE FROM channel_articles WHERE channel_id = ?", (channel_id,))
+            else:
+                await db.execute(
+                    "INSERT INTO channel_articles (channel_id, guild_id, article_id, set_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET"
+                    " guild_id = excluded.guild_id, article_id = excluded.article_id,"
+                    " set_at = excluded.set_at",
+                    (channel_id, guild_id, article_id, _seconds(None)),
+                )
+
+    async def channel_articles(self) -> dict[int, str]:
+        """Return every channel's own article: channel id -> article id."""
+        async with (
+            self._guard() as db,
+            db.execute("SELECT channel_id, article_id FROM channel_articles") as cursor,
+        ):
+            return {int(channel): str(article) async for channel, article in cursor}
+
     async def purge(self, older_than: datetime) -> int:
         """Delete everything recorded before ``older_than`` (retention); return rows deleted."""
         cutoff = older_than.timestamp()

@@ -19,7 +19,7 @@ from tests.discord_app.conftest import BotFactory, World, ambiguous, answered
 class BrokenEngine(Engine):
     """An engine with a bug: asking it raises."""
 
-    def ask(self, question: str, *, strict: bool = False) -> AskResult:
+    def ask(self, question: str, *, strict: bool = False, article: str | None = None) -> AskResult:
         raise RuntimeError("matcher exploded")
 
 
@@ -103,7 +103,7 @@ async def test_a_cooldown_reply_is_private_and_says_when(
 class DisconnectedEngine(Engine):
     """An engine whose question runs into a dropped connection to Discord."""
 
-    def ask(self, question: str, *, strict: bool = False) -> AskResult:
+    def ask(self, question: str, *, strict: bool = False, article: str | None = None) -> AskResult:
         raise aiohttp.ServerDisconnectedError()
 
 

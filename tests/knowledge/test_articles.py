@@ -17,9 +17,10 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError
 from bot.search.results import Outcome
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
+from tests.conftest import SECOND_ARTICLE, SECOND_TITLE, add_second_article
 
-SECOND = Path(__file__).resolve().parents[1] / "fixtures" / "harbour-library"
-TITLE = "Eastmere's harbour library reopens with a solar roof"
+SECOND = SECOND_ARTICLE
+TITLE = SECOND_TITLE
 
 
 @pytest.fixture
@@ -294,24 +295,10 @@ def test_the_first_articles_answers_barely_move_with_a_second_present(knowledge:
         assert after.off_topic["answered"] <= before.off_topic["answered"] + TOLERANCE, name
 
 
-HARBOUR_AUTHOR = """\
-topic: About this article
-entries:
-  - id: harbour-article-author
-    question: Who wrote the article?
-    alternates:
-      - "who is the author"
-    answer: The article does not name its writer; it quotes head librarian Ruth Okafor.
-    quotes:
-      - "Head librarian Ruth Okafor said"
-"""
-
-
 @pytest.fixture
 def two_authors(knowledge: Path) -> Path:
     """The reading list of two, each article with its own "Who wrote the article?" entry."""
-    folder = add_second(knowledge)
-    (folder / "qa" / "about.yaml").write_text(HARBOUR_AUTHOR, encoding="utf-8")
+    add_second_article(knowledge)
     return knowledge
 
 

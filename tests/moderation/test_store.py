@@ -305,3 +305,17 @@ async def test_recording_an_answer_twice_keeps_its_votes(store: FeedbackStore) -
 
     assert (await store.stats(DAY_AGO)).helpful == 1
     assert await store.record_vote(answer_id, MEMBER, helpful=True) is VoteResult.UNCHANGED
+
+
+async def test_a_channels_article_is_set_replaced_cleared_and_never_purged(
+    store: FeedbackStore,
+) -> None:
+    await store.set_channel_article(11, "beijing-moscow", guild_id=1)
+    await store.set_channel_article(12, "week-12", guild_id=1)
+    await store.set_channel_article(11, "week-12", guild_id=1)
+    await store.purge(datetime.now(UTC) + timedelta(days=1))  # retention keeps settings
+    kept = await store.channel_articles()
+    await store.set_channel_article(12, None, guild_id=1)
+
+    assert kept == {11: "week-12", 12: "week-12"}
+    assert await store.channel_articles() == {11: "week-12"}

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord_app import limits
 from bot.discord_app.answering import respond, spend_answer
+from bot.discord_app.articles import article_choices, find_article
 from bot.discord_app.embeds import quotes_embed
 from bot.discord_app.questions import clean_question
 from bot.discord_app.replies import InteractionReply, no_quotes_message, reply_privately
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_TEXT = "That message has no text I can read as a question."
+NO_SUCH_ARTICLE = "There is no article “{article}” on the reading list; pick one from the list."
 
 
 def term_choices(engine: Engine, current: str) -> list[app_commands.Choice[str]]:
@@ -63,24 +65,44 @@ class Answers(commands.Cog):
         """Ask a question about the article; the answer quotes the article."""
         engine = self.holder.engine  # read once: a swap mid-answer must not mix two knowledge bases
         # Matching takes well under a millisecond, so it runs on the event loop.
-        result = engine.ask(clean_question(question))
+        result = engine.ask(
+            clean_question(question), article=self.bot.article_for(interaction.channel)
+        )
         await respond(InteractionReply(interaction), engine, result, question=question)
 
     @app_commands.command()
-    @app_commands.describe(term="A name or word from the article, like THAAD or Tillerson")
+    @app_commands.describe(
+        term="A name or word from the article, like THAAD or Tillerson",
+        article="Search one article of the reading list only (default: all of them)",
+    )
     async def quote(
-        self, interaction: discord.Interaction[Any], term: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction[Any],
+        term: app_commands.Range[str, 1, 100],
+        article: str | None = None,
     ) -> None:
-        """Find the article's own sentences about a name or term."""
+        """Find the articles' own sentences about a name or term."""
         to = InteractionReply(interaction)
-        spend_answer(to)
         engine = self.holder.engine
+        chosen = find_article(engine, article) if article is not None else None
+        if article is not None and chosen is None:
+            shown = limits.visible(article, limits.ECHO)
+            await to.send(NO_SUCH_ARTICLE.format(article=shown), private=True)  # free
+            return
+        spend_answer(to)
         cleaned = clean_question(term)
-        hits = engine.quote(cleaned) if cleaned else []
+        hits = engine.quote(cleaned, article=chosen.id if chosen else None) if cleaned else []
         if not hits:
             await to.send(no_quotes_message(term), private=True)
             return
         await to.send(embed=quotes_embed(cleaned, hits, engine))
+
+    @quote.autocomplete("article")
+    async def quote_article(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the articles on the reading list."""
+        return article_choices(self.holder.engine, current)
 
     @quote.autocomplete("term")
     async def quote_term(
@@ -101,7 +123,7 @@ class Answers(commands.Cog):
         await respond(
             InteractionReply(interaction),
             engine,
-            engine.ask(question),
+            engine.ask(question, article=self.bot.article_for(interaction.channel)),
             question=question,
             content=f"Answering {message.jump_url}",
         )

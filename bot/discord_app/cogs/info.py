@@ -20,12 +20,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HELP = """\
-I answer questions about one news article, and back every answer with its own words.
+I answer questions about the articles on this server's reading list, and back every answer \
+with the article's own words.
 
 **/ask** `question` — ask in your own words; the answer quotes the article, with paragraph numbers.
-**/quote** `term` — the article's sentences about a name or term (THAAD, Tillerson, gas…).
+**/quote** `term` — the articles' sentences about a name or term (THAAD, Tillerson, gas…).
 **/topics** — everything I can answer.
-**/source** — the article: title, author, publication.
+**/source** — the articles: title, author, publication, how many questions each answers.
 **Mention me** with a question, or **reply** to one of my answers, and I answer in the thread.
 **Right-click a message → Apps → Ask citebot** to answer the question in it.
 
@@ -57,10 +58,13 @@ class Info(commands.Cog):
 
     @app_commands.command()
     async def source(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the article I answer from: title, author, publication."""
+        """Show the articles I answer from: title, author, publication, newest first."""
         engine = self.holder.engine
         embeds: list[discord.Embed] = []
-        for source in engine.knowledge.sources.values():
+        newest_first = sorted(
+            engine.knowledge.sources.values(), key=lambda s: s.added, reverse=True
+        )
+        for source in newest_first:
             embed = source_embed(source, engine)
             # One message holds at most 10 embeds and 6,000 characters across all of them.
             if len(embeds) == MAX_SOURCE_EMBEDS or sum(map(len, embeds)) + len(embed) > EMBED_TOTAL:

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app import limits
+from bot.discord_app.articles import NEWEST, article_choices, find_article
 from bot.discord_app.feedback import UNAVAILABLE
 from bot.discord_app.moderators import moderators_only
 from bot.discord_app.modlog import code_block, post_mod_log
@@ -20,6 +21,7 @@ from bot.discord_app.replies import NO_MENTIONS, reply_privately
 from bot.discord_app.review import unanswered_pages
 from bot.discord_app.views import PagesView
 from bot.engine.outcomes import ReloadOutcome
+from bot.knowledge.coverage import coverage
 from bot.moderation.explain import explain
 from bot.moderation.suggest import group_unanswered
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_ARTICLE = "There is no article “{article}” on the reading list; pick one from the list."
+NOT_STORED = "(Not saved: the database is unavailable, so this lasts until the bot restarts.)"
 PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
 
 
@@ -109,6 +113,63 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb"):
         """Explain how the bot matches a question: candidates, scores and the deciding threshold."""
         explanation = explain(self.bot.holder.engine, clean_question(question))
         await reply_privately(interaction, code_block(explanation.describe()))
+
+    @app_commands.command()
+    @app_commands.describe(
+        article="The article this channel answers about first; leave empty to see the current one"
+    )
+    @moderators_only
+    async def article(
+        self, interaction: discord.Interaction[Any], article: str | None = None
+    ) -> None:
+        """Choose the article questions about "the article" in this channel are answered from."""
+        engine = self.bot.holder.engine
+        channel_id = interaction.channel_id
+        if article is None or channel_id is None:
+            await reply_privately(interaction, self._current_article(interaction))
+            return
+        chosen = None if article == NEWEST else find_article(engine, article)
+        if article != NEWEST and chosen is None:
+            await reply_privately(
+                interaction, UNKNOWN_ARTICLE.format(article=limits.visible(article, 100))
+            )
+            return
+        if chosen is None:
+            self.bot.channel_articles.pop(channel_id, None)
+        else:
+            self.bot.channel_articles[channel_id] = chosen.id
+        stored = await self.bot.feedback.set_channel_article(
+            channel_id, chosen.id if chosen else None, guild_id=interaction.guild_id
+        )
+        said = self._current_article(interaction)
+        await reply_privately(interaction, said if stored else f"{said}\n{NOT_STORED}")
+
+    @article.autocomplete("article")
+    async def article_names(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Offer the articles on the reading list, and "the newest"."""
+        return article_choices(self.bot.holder.engine, current, newest=True)
+
+    def _current_article(self, interaction: discord.Interaction[Any]) -> str:
+        engine = self.bot.holder.engine
+        own = self.bot.article_for(interaction.channel)
+        if own is not None and own in engine.knowledge.sources:
+            title = engine.knowledge.sources[own].title
+            return f"In this channel, questions about “the article” are answered from “{title}”."
+        newest = engine.knowledge.newest_source().title
+        return (
+            "This channel has no article of its own: questions about “the article” are answered "
+            f"from the newest, “{newest}”."
+        )
+
+    @app_commands.command()
+    @moderators_only
+    async def coverage(self, interaction: discord.Interaction[Any]) -> None:
+        """Show which paragraphs of each article no entry quotes yet."""
+        found = coverage(self.bot.holder.engine.knowledge)
+        text = "\n\n".join(article.describe() for article in found)
+        await reply_privately(interaction, code_block(text))
 
     async def _report(self, interaction: discord.Interaction[Any], outcome: ReloadOutcome) -> None:
         """Tell the moderator who asked, and the mod log, what a reload or rollback did."""

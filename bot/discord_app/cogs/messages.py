@@ -107,7 +107,7 @@ class ChannelAnswers(commands.Cog):
         if not question and replied is not None and not replied.author.bot:
             question = clean_question(replied.content)  # "@citebot" under someone's question
         engine = self.holder.engine
-        result = engine.ask(question)
+        result = engine.ask(question, article=self.bot.article_for(message.channel))
         # A bare mention, or "@citebot help", is someone who wants to know how to ask (respond
         # says how). A reply without one must ask something: a textless reply (a sticker, or
         # text hidden without the message content intent) or a "thanks!" needs no reply.
@@ -125,7 +125,8 @@ class ChannelAnswers(commands.Cog):
 
     async def _answer_unasked(self, message: discord.Message) -> None:
         engine = self.holder.engine
-        result = engine.ask(clean_question(message.content), strict=True)
+        article = self.bot.article_for(message.channel)
+        result = engine.ask(clean_question(message.content), strict=True, article=article)
         if result.entry is None or len(self._waiting) >= MAX_WAITING:
             return  # unsure, or flooded: stay quiet
         self._waiting[message.id] = False

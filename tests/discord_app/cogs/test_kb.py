@@ -29,6 +29,8 @@ SUBCOMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("unanswered", {}),
     ("stats", {"period": "day"}),
     ("why", {"question": "who wrote the article?"}),
+    ("article", {}),
+    ("coverage", {}),
 ]
 
 
