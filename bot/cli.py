@@ -51,11 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="answer a question")
     ask.add_argument("question", nargs="?", help="the question (default: one per line on stdin)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.add_argument(
+        "--article",
+        metavar="ID",
+        help="ask as in a channel whose own article this is (default: the newest answers "
+        "what several articles answer alike)",
+    )
 
     quote = commands.add_parser("quote", parents=[common], help="find the article's sentences")
     quote.add_argument("term", nargs="?", help="a word or name (default: one per line on stdin)")
     quote.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     quote.add_argument("--limit", type=int, default=3, help="how many sentences (default: 3)")
+    quote.add_argument("--article", metavar="ID", help="search this article only")
 
     validate = commands.add_parser("validate", parents=[common], help="check a knowledge directory")
     validate.add_argument("directory", nargs="?", type=Path, help="the directory to check")
@@ -131,14 +138,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE
+    article = getattr(args, "article", None)
+    if article is not None and article not in engine.knowledge.sources:
+        known = ", ".join(sorted(engine.knowledge.sources))
+        print(f"citebot: no article {article!r} (known: {known})", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "ask":
-        return _answer_each(args.question, args.json, lambda q: _ask(engine, q, args.json))
+        return _answer_each(args.question, args.json, lambda q: _ask(engine, q, args.json, article))
     if args.command == "quote":
         if args.limit < 1:
             print("citebot: --limit must be at least 1", file=sys.stderr)
             return EXIT_USAGE
         return _answer_each(
-            args.term, args.json, lambda t: _quote(engine, t, args.json, args.limit)
+            args.term, args.json, lambda t: _quote(engine, t, args.json, args.limit, article)
         )
     if args.command == "explain":
         from bot.moderation.explain import explain
@@ -340,15 +352,15 @@ def _stdin_lines(stream: TextIO) -> Iterable[str]:
         yield line.rstrip("\r\n")
 
 
-def _ask(engine: Engine, question: str, as_json: bool) -> str:
-    result = engine.ask(question)
+def _ask(engine: Engine, question: str, as_json: bool, article: str | None = None) -> str:
+    result = engine.ask(question, article=article)
     if as_json:
         return _json(ask_payload(result))
     return render_answer(result, engine.knowledge)
 
 
-def _quote(engine: Engine, term: str, as_json: bool, limit: int) -> str:
-    hits = engine.quote(term, limit=limit)
+def _quote(engine: Engine, term: str, as_json: bool, limit: int, article: str | None = None) -> str:
+    hits = engine.quote(term, limit=limit, article=article)
     if as_json:
         return _json(quote_payload(term, hits))
     return render_quotes(term, hits, engine.knowledge)

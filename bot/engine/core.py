@@ -135,16 +135,17 @@ def check_regressions(engine: Engine) -> list[Problem]:
     """
     problems = []
     for case in engine.knowledge.regressions:
-        result = engine.ask(case.question, thresholds=DEFAULT)
+        result = engine.ask(case.question, thresholds=DEFAULT, article=case.article)
         got = result.entry.id if result.entry is not None else None
         if got == case.expect:
             continue
         wanted = f"entry '{case.expect}'" if case.expect else "no answer"
         actual = f"entry '{got}' (score {result.score:.0f})" if got else "no answer"
+        where = f" in a channel of article '{case.article}'" if case.article else ""
         problems.append(
             Problem(
                 case.file,
-                f"{case.question!r} should get {wanted} but got {actual}",
+                f"{case.question!r}{where} should get {wanted} but got {actual}",
                 case.line,
                 field="regression",
             )

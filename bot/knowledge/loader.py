@@ -104,7 +104,7 @@ REGRESSION_FILE_FIELDS = {"cases": True}
 SYNONYM_FILE_FIELDS = {"synonyms": False, "names": False}
 PHRASE_FILE_FIELDS = {"phrases": False, "questions": False}
 REWRITE_FIELDS = {"say": True, "for": True}
-REGRESSION_FIELDS = {"question": True, "expect": True}
+REGRESSION_FIELDS = {"question": True, "expect": True, "article": False}
 
 
 @dataclass
@@ -707,6 +707,7 @@ def _load_regressions(
     problems: list[Problem],
     hasher: hashlib._Hash,
     failed: Collection[str] = (),
+    articles: Collection[str] = (),
 ) -> list[RegressionCase]:
     """Load the moderators' regression questions, if the file exists.
 
@@ -735,6 +736,14 @@ def _load_regressions(
             fields = _fields(case, REGRESSION_FIELDS, out, prefix=f"{name}.")
             question = _text(fields.get("question"), out, f"{name}.question")
             expect = _text(fields.get("expect"), out, f"{name}.expect")
+            article = _text(fields.get("article"), out, f"{name}.article")
+            if article is not None and article not in articles:
+                out.add(
+                    f"unknown article {article!r} (known: {', '.join(sorted(articles))})",
+                    line_of(fields["article"]),
+                    field=f"{name}.article",
+                )
+                continue
             if expect is not None and expect in failed:
                 skipped.append(f"{name} ({expect})")
                 continue
@@ -746,11 +755,8 @@ def _load_regressions(
                 )
                 continue
             if question is not None and expect is not None:
-                cases.append(
-                    RegressionCase(
-                        question, None if expect == NO_ANSWER else expect, out.file, line_of(case)
-                    )
-                )
+                expected = None if expect == NO_ANSWER else expect
+                cases.append(RegressionCase(question, expected, out.file, line_of(case), article))
     if skipped:
         shown = ", ".join(skipped[:GROUP_AFTER]) + (", ..." if len(skipped) > GROUP_AFTER else "")
         out.add(f"{len(skipped)} case(s) skipped: entry failed to load: {shown}")
@@ -971,7 +977,9 @@ def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None
     hasher = hashlib.sha256()
     sources, articles = _load_sources(directory, problems, hasher)
     entries, failed = _load_qa(directory, sources, articles, problems, hasher)
-    regressions = _load_regressions(directory, (e.id for e in entries), problems, hasher, failed)
+    regressions = _load_regressions(
+        directory, (e.id for e in entries), problems, hasher, failed, sources.keys()
+    )
     synonyms, synonym_lines, names = _load_synonyms(directory, sources, problems, hasher)
     rewrites = _load_phrases(directory, problems, hasher)
     if problems:

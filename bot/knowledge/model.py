@@ -135,6 +135,7 @@ class RegressionCase:
     expect: str | None
     file: str = ""
     line: int = 0
+    article: str | None = None  # asked as in a channel whose own article this is
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_OK, EXIT_USAGE, main
-from bot.engine import load_engine
+from bot.engine import check_regressions, load_engine
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError
 from bot.search.results import Outcome
@@ -334,3 +334,49 @@ def test_a_question_only_one_article_answers_goes_to_it_whatever_the_channel(
     )
 
     assert border.entry is not None and border.entry.id == "border-length"
+
+
+def test_a_regression_case_may_ask_as_in_a_channel_of_one_article(two_authors: Path) -> None:
+    tests_yaml = two_authors / "tests.yaml"
+    tests_yaml.write_text(
+        tests_yaml.read_text(encoding="utf-8")
+        + "  - question: who wrote the article?\n    expect: harbour-article-author\n"
+        + "  - question: who wrote the article?\n    article: beijing-moscow\n"
+        + "    expect: article-author\n",
+        encoding="utf-8",
+    )
+    assert check_regressions(load_engine(two_authors)) == []
+
+    tests_yaml.write_text(
+        tests_yaml.read_text(encoding="utf-8")
+        + "  - question: who wrote the article?\n    article: beijing-moscow\n"
+        + "    expect: harbour-article-author\n"
+        + "  - question: who wrote it?\n    article: week-99\n    expect: article-author\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(two_authors)
+    (unknown,) = refused.value.problems
+    assert unknown.field and unknown.field.endswith(".article")
+    assert "unknown article 'week-99' (known: beijing-moscow, harbour-library)" in unknown.message
+
+
+def test_the_command_line_asks_and_quotes_as_in_an_articles_channel(
+    two_authors: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ("--knowledge", str(two_authors))
+
+    _, newest = run(capsys, "ask", "--json", "who wrote the article?", *where)
+    _, named = run(
+        capsys, "ask", "--json", "--article", "beijing-moscow", "who wrote the article?", *where
+    )
+    _, quoted = run(capsys, "quote", "--json", "--article", "beijing-moscow", "Okafor", *where)
+    refused = main(["ask", "--article", "week-99", "who wrote it?", *where])
+
+    assert json.loads(newest)["entry_id"] == "harbour-article-author"
+    assert json.loads(named)["entry_id"] == "article-author"
+    assert json.loads(quoted)["quotes"] == []
+    assert refused == EXIT_USAGE
+    assert (
+        "no article 'week-99' (known: beijing-moscow, harbour-library)" in capsys.readouterr().err
+    )

@@ -14,6 +14,7 @@ from bot.engine import watcher
 from bot.engine.lifecycle import KnowledgeManager
 from bot.engine.outcomes import ReloadOutcome
 from bot.engine.watcher import is_relevant, watch
+from tests.conftest import add_second_article
 from tests.moderation.conftest import ENERGY, NEW_QUESTION, add_new_entry
 from tests.moderation.test_reload import break_yaml
 
@@ -202,3 +203,17 @@ async def test_a_failing_native_watch_falls_back_to_polling(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_a_new_article_folder_is_picked_up_and_answered(
+    watching: Watching, manager: KnowledgeManager, knowledge: Path
+) -> None:
+    add_second_article(knowledge)
+
+    outcome = await watching.next_outcome()
+
+    assert outcome.ok and outcome.changed, outcome.describe()
+    assert sorted(manager.engine.knowledge.sources) == ["beijing-moscow", "harbour-library"]
+    answer = manager.engine.ask("how much did the library repairs cost")
+    assert answer.entry is not None and answer.entry.id == "library-repair-cost"
+    assert "library-repair-cost" in outcome.describe()  # the entries it added are named
