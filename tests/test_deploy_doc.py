@@ -30,11 +30,15 @@ def unit() -> configparser.ConfigParser:
     return parser
 
 
-def test_the_unit_checks_then_runs_the_bot() -> None:
+def test_the_unit_runs_the_bot_as_its_own_user_and_check_comes_before_a_restart() -> None:
     service = unit()["Service"]
+    restart = next(block for block in code_blocks() if "systemctl restart citebot" in block)
 
-    assert service["ExecStartPre"].endswith("/.venv/bin/python -m bot check")
     assert service["ExecStart"].endswith("/.venv/bin/python -m bot run")
+    # A failing ExecStartPre would be retried by Restart=on-failure: check runs beforehand.
+    assert "ExecStartPre" not in service
+    assert "-m bot check" in restart and "-p User=citebot" in restart
+    assert "-p EnvironmentFile=/etc/citebot.env" in restart
     assert service["User"] != "root"
 
 
@@ -50,8 +54,9 @@ def test_the_unit_does_not_restart_what_a_person_must_fix() -> None:
     service = unit()["Service"]
 
     assert service["Restart"] == "on-failure"  # exit 1: Discord unreachable, try again
+    # run's "a person must fix this" exits: no token (runner) and a bad setting or knowledge (cli)
     assert EXIT_NO_TOKEN == EXIT_USAGE == int(service["RestartPreventExitStatus"])
-    assert (EXIT_OK, EXIT_FAILED) == (0, 1)
+    assert EXIT_FAILED != EXIT_USAGE and EXIT_OK == 0
 
 
 def test_the_environment_file_names_real_settings() -> None:

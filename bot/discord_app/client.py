@@ -137,13 +137,15 @@ class CiteBot(commands.Bot):
             len(self.in_flight),
             grace,
         )
-        report = await self.in_flight.drain(grace)
-        log.info(
-            "Answered %d in flight; told %d to ask again; closing the gateway and the database",
-            report.finished,
-            report.told,
-        )
-        await self.close()
+        try:
+            report = await self.in_flight.drain(grace)
+            log.info(
+                "Answered %d in flight; told %d to ask again; closing the gateway and the database",
+                report.finished,
+                report.told,
+            )
+        finally:  # whatever went wrong above, the bot still closes
+            await self.close()
         return report
 
     async def close(self) -> None:

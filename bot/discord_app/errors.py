@@ -36,6 +36,8 @@ class CitebotTree(app_commands.CommandTree[Any]):
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Take the command as work in flight, or refuse it once the bot is stopping."""
+        if interaction.type is discord.InteractionType.autocomplete:
+            return True  # answered from memory at once; it cannot be told anything
         in_flight = getattr(interaction.client, "in_flight", None)
         if in_flight is not None and not in_flight.admit(interaction):
             raise Restarting

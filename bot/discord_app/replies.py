@@ -144,13 +144,16 @@ async def acknowledging_if_slow(
     """
     task = asyncio.ensure_future(work)
     wait = ACKNOWLEDGE_AFTER_SECONDS if after is None else after
-    done, _ = await asyncio.wait({task}, timeout=wait)
-    if not done and not interaction.response.is_done():
-        try:
-            await interaction.response.defer(ephemeral=private, thinking=True)
-        except discord.HTTPException as error:  # the reply will try anyway and say what failed
-            log.warning("Could not acknowledge a slow interaction: %s", error)
-    return await task
+    try:
+        done, _ = await asyncio.wait({task}, timeout=wait)
+        if not done and not interaction.response.is_done():
+            try:
+                await interaction.response.defer(ephemeral=private, thinking=True)
+            except discord.HTTPException as error:  # the reply will try, and say what failed
+                log.warning("Could not acknowledge a slow interaction: %s", error)
+        return await task
+    finally:
+        task.cancel()  # cancelled itself (a stop): the work goes too; done already: no effect
 
 
 def retry_message(retry_after: float) -> str:

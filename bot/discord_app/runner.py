@@ -89,6 +89,8 @@ def _stop_on_signals(bot: CiteBot) -> Iterator[None]:
         if stopping:
             log.warning("%s again: not waiting any longer for answers in flight", name)
             bot.in_flight.cut_short()
+            if stopping[0].done():  # the stop failed before closing: close now
+                stopping.append(asyncio.create_task(bot.close(), name="citebot-close"))
             return
         log.info("%s received", name)
         grace = bot.settings.shutdown_grace_seconds

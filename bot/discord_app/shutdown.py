@@ -6,9 +6,10 @@ which counts its task as work in flight. On SIGTERM or SIGINT (runner.py), ``sto
 1. stops admitting: work that arrives from now on gets "restarting, ask again" at once;
    interactions Discord delivered before the stop (their tasks already exist) are answered;
 2. waits up to the grace period for the work in flight;
-3. cancels the work that has not started its reply and tells each of those members,
-   privately, to ask again; a reply already on its way (or sent, its record being written)
-   gets a moment more to finish, as do the "restarting" replies;
+3. cancels the work that has not started its reply and tells each of those members to ask
+   again (privately for an interaction, also one that only said "thinking...", and as a reply
+   to a mention); a reply already on its way (or sent, its record being written) gets a
+   moment more to finish, as do the "restarting" replies;
 4. closes the bot: the gateway with close code 1000, HTTP, then the database.
 """
 
@@ -16,20 +17,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
-from bot.discord_app.replies import UNDELIVERABLE, reply_privately
+from bot.discord_app.replies import NO_MENTIONS, UNDELIVERABLE, reply_privately
 
 log = logging.getLogger(__name__)
 
 RESTARTING = "citebot is restarting; ask again in a moment."
 # How long telling one member to ask again may take, so a stop never hangs on Discord.
 TELL_SECONDS = 2.0
+# First responses that only acknowledge ("thinking..."): the answer has still to be sent.
+DEFERRED = (
+    discord.InteractionResponseType.deferred_channel_message,
+    discord.InteractionResponseType.deferred_message_update,
+)
+# Whom a piece of work answers: an interaction, a message that mentioned the bot, or nobody.
+Asker = discord.Interaction[Any] | discord.Message | None
 
 
 @dataclass
@@ -46,21 +54,23 @@ class InFlight:
     def __init__(self) -> None:
         self.stopping = False
         self._grace_over = False
-        self._work: dict[asyncio.Task[Any], discord.Interaction[Any] | None] = {}
+        self._work: dict[asyncio.Task[Any], Asker] = {}
         self._received: set[asyncio.Task[Any]] = set()  # tasks that existed when the stop began
         self._replying: set[asyncio.Task[Any]] = set()  # tasks sending a reply right now
+        self._replied: set[asyncio.Task[Any]] = set()  # tasks that sent a reply
         self._cut_short = asyncio.Event()
 
-    def admit(self, interaction: discord.Interaction[Any] | None = None) -> bool:
+    def admit(self, asker: Asker = None) -> bool:
         """Count the running task as work to finish before a stop; False: answer "restarting".
 
-        Work Discord delivered before the stop began is still admitted during the grace period.
+        ``asker`` is told to ask again if the stop cuts the work off. Work Discord delivered
+        before the stop began is still admitted during the grace period.
         """
         task = asyncio.current_task()
         if task is None:
             return not self.stopping
         if task not in self._work:
-            self._work[task] = interaction
+            self._work[task] = asker
             task.add_done_callback(self._forget)
         return not self.stopping or (task in self._received and not self._grace_over)
 
@@ -68,10 +78,13 @@ class InFlight:
     def replying(self) -> Iterator[None]:
         """Mark the running task as sending a reply: a stop lets it finish rather than cancel it."""
         task = asyncio.current_task()
-        if task is not None:
-            self._replying.add(task)
+        if task is None:
+            yield
+            return
+        self._replying.add(task)
         try:
             yield
+            self._replied.add(task)
         finally:
             self._replying.discard(task)
 
@@ -96,7 +109,6 @@ class InFlight:
         told = await asyncio.gather(*(_tell(who) for who in left.values() if who is not None))
         report = StopReport(finished=max(before - len(left), 0), told=sum(told))
         await asyncio.sleep(0)  # let work delivered but not started yet refuse itself...
-        self._cut_short.clear()
         await self._wait(TELL_SECONDS)  # ...and wait for replies on their way
         for task in list(self._work):
             task.cancel()
@@ -120,15 +132,15 @@ class InFlight:
 
     def _forget(self, task: asyncio.Task[Any]) -> None:
         self._work.pop(task, None)
+        self._replied.discard(task)
 
 
-def _answering(
-    task: asyncio.Task[Any], interaction: discord.Interaction[Any] | None, in_flight: InFlight
-) -> bool:
-    """True when ``task`` is done, sending its reply, or has replied already."""
-    if task.done() or task in in_flight._replying:
+def _answering(task: asyncio.Task[Any], asker: Asker, in_flight: InFlight) -> bool:
+    """True when ``task`` is done, sending its reply, or has replied (not just "thinking...")."""
+    if task.done() or task in in_flight._replying or task in in_flight._replied:
         return True
-    return interaction is not None and interaction.response.is_done()
+    response = getattr(asker, "response", None)  # an interaction's; a message has none
+    return response is not None and response.is_done() and response.type not in DEFERRED
 
 
 async def admit_or_tell(interaction: discord.Interaction[Any]) -> bool:
@@ -140,11 +152,22 @@ async def admit_or_tell(interaction: discord.Interaction[Any]) -> bool:
     return False
 
 
-async def _tell(interaction: discord.Interaction[Any]) -> bool:
-    """Tell a member whose answer was cut off to ask again; True if the message went out."""
+async def _tell(asker: discord.Interaction[Any] | discord.Message) -> bool:
+    """Tell a member whose answer was cut off to ask again; True if the message went out.
+
+    An interaction is told privately (as a follow-up if it said "thinking..."); a mention is
+    answered with a reply, where nothing can be private.
+    """
+    telling: Awaitable[object]
+    if isinstance(asker, discord.Message):
+        telling = asker.reply(RESTARTING, mention_author=False, allowed_mentions=NO_MENTIONS)
+        who = asker.author.id
+    else:
+        telling = reply_privately(asker, RESTARTING)
+        who = asker.user.id
     try:
-        await asyncio.wait_for(reply_privately(interaction, RESTARTING), TELL_SECONDS)
+        await asyncio.wait_for(telling, TELL_SECONDS)
     except UNDELIVERABLE as error:
-        log.warning("Could not tell user %s to ask again: %s", interaction.user.id, error)
+        log.warning("Could not tell user %s to ask again: %s", who, error)
         return False
     return True

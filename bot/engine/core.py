@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.engine.retire import give_back_memory
@@ -30,10 +31,10 @@ class Engine:
         # Where questions about "the article" go when a channel names none (one article: moot).
         several = len(knowledge.sources) > 1
         self.newest_article = knowledge.newest_source().id if several else None
-        keywords = (keyword for entry in knowledge.entries for keyword in entry.keywords)
-        self._quotes = QuoteFinder(
-            knowledge.sources.values(), extra_terms=keywords, other_names=knowledge.names
-        )
+        self._quotes = self._quote_finder(knowledge.sources.values())
+        # One article's own finder, built when a search first names it: its words and typos
+        # are that article's, as if it were the only one.
+        self._article_quotes: dict[str, QuoteFinder] = {}
 
     @property
     def thresholds(self) -> Thresholds:
@@ -97,7 +98,24 @@ class Engine:
         self, term: str, limit: int = DEFAULT_QUOTE_LIMIT, *, article: str | None = None
     ) -> list[QuoteHit]:
         """Return up to ``limit`` sentences about ``term``, best first (``article``'s alone)."""
-        return self._quotes.find(term, limit=limit, source=article)
+        if article is None or len(self.knowledge.sources) == 1:
+            return self._quotes.find(term, limit=limit)
+        finder = self._article_quotes.get(article)
+        if finder is None:
+            finder = self._quote_finder([self.knowledge.sources[article]])
+            self._article_quotes[article] = finder
+        return finder.find(term, limit=limit)
+
+    def _quote_finder(self, sources: Iterable[Source]) -> QuoteFinder:
+        chosen = list(sources)
+        ids = {source.id for source in chosen}
+        keywords = (
+            keyword
+            for entry in self.knowledge.entries
+            if entry.source_id in ids
+            for keyword in entry.keywords
+        )
+        return QuoteFinder(chosen, extra_terms=keywords, other_names=self.knowledge.names)
 
     def complete_term(self, prefix: str, limit: int = 25) -> list[str]:
         """Return names and terms from the sources that start like ``prefix`` (autocomplete)."""

@@ -7,7 +7,7 @@ so nothing else in the knowledge directory needs an edit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -56,7 +56,7 @@ def add_article(
     publication: str = "",
     published: str = "",
     url: str = "",
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> AddedArticle:
     """Create ``knowledge``/articles/``article_id`` from ``text_file``; raise ArticleError.
 
@@ -87,7 +87,8 @@ def add_article(
         "publication": publication.strip(),
         "date": published.strip(),
         "url": url.strip(),
-        "added": (today or date.today()).isoformat(),
+        # To the minute, in UTC: of two articles added the same day, the later is the newest.
+        "added": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M"),
     }
     written = yaml.safe_dump(
         {key: value for key, value in metadata.items() if value or key in ("url", "date")},

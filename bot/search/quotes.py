@@ -131,11 +131,8 @@ class QuoteFinder:
             if len(name_words) >= 2:
                 self._acronyms.setdefault(_acronym(name_words), normalize(name))
 
-    def find(self, term: str, limit: int = 3, *, source: str | None = None) -> list[QuoteHit]:
-        """Return up to ``limit`` sentences mentioning ``term``, best first; [] if none do.
-
-        ``source`` keeps to one article's sentences.
-        """
+    def find(self, term: str, limit: int = 3) -> list[QuoteHit]:
+        """Return up to ``limit`` sentences mentioning ``term``, best first; [] if none do."""
         query = normalize(term[: MAX_TERM_CHARS * 2])[:MAX_TERM_CHARS].strip()
         if not query or limit <= 0:
             return []
@@ -152,8 +149,6 @@ class QuoteFinder:
         if not hits:
             hits = self._typo_hits(words)
         ranked = sorted(hits.items(), key=lambda pair: (-pair[1], self._bare(pair[0]), pair[0]))
-        if source is not None:
-            ranked = [pair for pair in ranked if self.sentences[pair[0]].source_id == source]
         return [self._hit(self.sentences[position], score) for position, score in ranked[:limit]]
 
     def _bare(self, position: int) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from typing import Any
+from unittest.mock import AsyncMock, MagicMock
 
+import discord
 import pytest
 
 from bot.discord_app import shutdown
@@ -15,6 +17,7 @@ from bot.discord_app.shutdown import RESTARTING, InFlight
 @dataclass
 class Response:
     done: bool = False
+    type: discord.InteractionResponseType | None = None
 
     def is_done(self) -> bool:
         return self.done
@@ -103,7 +106,7 @@ async def test_a_reply_on_its_way_is_let_finish_not_cancelled(told: list[tuple[A
 
 async def test_work_that_replied_already_is_not_told_again(told: list[tuple[Any, str]]) -> None:
     in_flight, go = InFlight(), asyncio.Event()
-    answered = Interaction(Response(done=True))  # answered; now writing its record
+    answered = Interaction(Response(True, discord.InteractionResponseType.channel_message))
     task = asyncio.create_task(work(in_flight, answered, go, replying=False))
     await asyncio.sleep(0)
     asyncio.get_running_loop().call_later(0.1, go.set)
@@ -111,6 +114,42 @@ async def test_work_that_replied_already_is_not_told_again(told: list[tuple[Any,
     await in_flight.drain(grace=0)
 
     assert await task == "finished"
+    assert told == []
+
+
+async def test_work_that_only_said_thinking_is_cancelled_and_told(
+    told: list[tuple[Any, str]],
+) -> None:
+    in_flight, never = InFlight(), asyncio.Event()
+    thinking = Interaction(Response(True, discord.InteractionResponseType.deferred_channel_message))
+    task = asyncio.create_task(work(in_flight, thinking, never, replying=False))
+    await asyncio.sleep(0)
+
+    report = await in_flight.drain(grace=0.05)
+
+    assert task.cancelled()
+    assert (report.finished, report.told) == (0, 1)
+    assert told == [(thinking, RESTARTING)]
+
+
+async def test_work_that_sent_its_reply_is_not_told(told: list[tuple[Any, str]]) -> None:
+    in_flight, go, later = InFlight(), asyncio.Event(), asyncio.Event()
+    go.set()
+
+    async def reply_then_record() -> str:
+        assert in_flight.admit(Interaction())
+        with in_flight.replying():
+            await go.wait()  # the reply goes out
+        await later.wait()  # then its record is written, slowly
+        return "recorded"
+
+    task = asyncio.create_task(reply_then_record())
+    await asyncio.sleep(0)
+    asyncio.get_running_loop().call_later(0.1, later.set)
+
+    await in_flight.drain(grace=0)
+
+    assert await task == "recorded"
     assert told == []
 
 
@@ -154,3 +193,18 @@ async def test_a_second_signal_ends_the_grace_period_at_once(told: list[tuple[An
 
     assert loop.time() - started < 5
     assert task.cancelled() and len(told) == 1
+
+
+async def test_a_mention_cut_off_gets_a_reply_that_pings_nobody() -> None:
+    in_flight, never = InFlight(), asyncio.Event()
+    mention = MagicMock(spec=discord.Message)
+    mention.reply = AsyncMock()
+    task = asyncio.create_task(work(in_flight, mention, never, replying=False))
+    await asyncio.sleep(0)
+
+    report = await in_flight.drain(grace=0.05)
+
+    assert task.cancelled() and report.told == 1
+    mention.reply.assert_awaited_once_with(
+        RESTARTING, mention_author=False, allowed_mentions=shutdown.NO_MENTIONS
+    )

@@ -380,3 +380,69 @@ def test_the_command_line_asks_and_quotes_as_in_an_articles_channel(
     assert (
         "no article 'week-99' (known: beijing-moscow, harbour-library)" in capsys.readouterr().err
     )
+
+
+def test_quoting_one_article_finds_what_it_would_alone(
+    two_authors: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "reopened" is a word of the second article only; the first has "opened" (a typo away).
+    where = ("--knowledge", str(two_authors))
+    _, alone = run(capsys, "quote", "--json", "reopened")  # the project's one article
+    _, named = run(capsys, "quote", "--json", "--article", "beijing-moscow", "reopened", *where)
+
+    assert json.loads(alone)["quotes"]
+    assert json.loads(named) == json.loads(alone)
+
+
+def test_a_case_naming_an_article_that_failed_is_skipped_not_unknown(two_authors: Path) -> None:
+    article = two_authors / "articles" / "harbour-library" / "article.yaml"
+    article.write_text(article.read_text(encoding="utf-8").replace("title:", "titel:"), "utf-8")
+    tests_yaml = two_authors / "tests.yaml"
+    tests_yaml.write_text(
+        tests_yaml.read_text(encoding="utf-8")
+        + "  - question: who wrote it?\n    article: harbour-library\n    expect: article-author\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(two_authors)
+
+    shown = [str(problem) for problem in refused.value.problems]
+    assert not any("unknown article" in line for line in shown), shown
+    skipped = next(line for line in shown if "skipped" in line)
+    assert "(article harbour-library)" in skipped
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [("2026-13-01", "'2026-13-01' is not a date"), ("last week", "'last week' is not a date")],
+)
+def test_added_must_be_a_date(two_authors: Path, written: str, problem: str) -> None:
+    article = two_authors / "articles" / "harbour-library" / "article.yaml"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.split("added:")[0] + f"added: '{written}'\n", encoding="utf-8")
+
+    with pytest.raises(KnowledgeError) as refused:
+        load_knowledge(two_authors)
+
+    assert any(p.field == "added" and problem in p.message for p in refused.value.problems), (
+        refused.value.problems
+    )
+
+
+def test_of_two_articles_added_the_same_day_the_later_is_the_newest(knowledge: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.knowledge.articles import add_article
+
+    for article_id, hour in (("zz-morning", 9), ("aa-evening", 18)):
+        add_article(
+            knowledge,
+            SECOND / "article.txt",
+            article_id=article_id,
+            title=article_id,
+            author="A",
+            now=datetime(2026, 12, 6, hour, tzinfo=UTC),
+        )
+
+    assert load_knowledge(knowledge).newest_source().id == "aa-evening"

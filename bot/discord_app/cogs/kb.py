@@ -13,9 +13,11 @@ from discord.ext import commands
 
 from bot.discord_app import limits
 from bot.discord_app.articles import NEWEST, article_choices, find_article
+from bot.discord_app.embeds import COLOUR
 from bot.discord_app.feedback import UNAVAILABLE
 from bot.discord_app.moderators import moderators_only
 from bot.discord_app.modlog import code_block, post_mod_log
+from bot.discord_app.pages import paginate
 from bot.discord_app.questions import clean_question
 from bot.discord_app.replies import NO_MENTIONS, reply_privately
 from bot.discord_app.review import unanswered_pages
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNKNOWN_ARTICLE = "There is no article “{article}” on the reading list; pick one from the list."
+COVERAGE_PAGE_CHARS = 3500  # an embed holds 4,096; pages split between articles when they can
 NOT_STORED = "(Not saved: the database is unavailable, so this lasts until the bot restarts.)"
 PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
 
@@ -166,10 +169,24 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb"):
     @app_commands.command()
     @moderators_only
     async def coverage(self, interaction: discord.Interaction[Any]) -> None:
-        """Show which paragraphs of each article no entry quotes yet."""
-        found = coverage(self.bot.holder.engine.knowledge)
-        text = "\n\n".join(article.describe() for article in found)
-        await reply_privately(interaction, code_block(text))
+        """Show which paragraphs of each article no entry quotes yet, newest article first."""
+        knowledge = self.bot.holder.engine.knowledge
+        added = {source.id: source.added for source in knowledge.sources.values()}
+        found = sorted(coverage(knowledge), key=lambda article: added[article.id], reverse=True)
+        blocks = [discord.utils.escape_markdown(article.describe()) for article in found]
+        pages = [
+            discord.Embed(title="What no entry quotes yet", description=text, colour=COLOUR)
+            for text in paginate(blocks, COVERAGE_PAGE_CHARS)
+        ]
+        if len(pages) == 1:
+            await reply_privately(interaction, embed=pages[0])
+            return
+        view = PagesView(pages, owner_id=interaction.user.id)
+        sent = await interaction.response.send_message(
+            embed=pages[0], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        if isinstance(sent.resource, discord.InteractionMessage):
+            view.message = sent.resource
 
     async def _report(self, interaction: discord.Interaction[Any], outcome: ReloadOutcome) -> None:
         """Tell the moderator who asked, and the mod log, what a reload or rollback did."""

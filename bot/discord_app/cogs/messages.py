@@ -55,7 +55,7 @@ class ChannelAnswers(commands.Cog):
         self._note_reply(message)
         mentioned = self._mentioned(message)
         if mentioned or self._replied_to_us(message):
-            if self.bot.in_flight.admit():
+            if self.bot.in_flight.admit(message):
                 await self._answer_addressed(message, mentioned=mentioned)
             elif mentioned:
                 await MessageReply(self.bot, message).send(RESTARTING)

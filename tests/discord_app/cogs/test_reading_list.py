@@ -130,6 +130,21 @@ async def test_kb_coverage_lists_what_no_entry_quotes(
     result = await moderator.slash(world.channel, "kb coverage")
 
     assert result.ephemeral and result.response is not None
-    text = result.response.content
-    assert "(harbour-library): 2 of 5 paragraphs quoted by an entry; not yet:" in text
-    assert "(beijing-moscow): " in text
+    text = result.response.embeds[0].description or ""
+    newest, first = text.split("\n\n")  # the newest article first
+    assert "(harbour-library): 2 of 5 paragraphs quoted by an entry; not yet:" in newest
+    assert "(beijing-moscow): " in first
+
+
+async def test_kb_coverage_pages_when_the_articles_are_long(
+    world: World, moderator: simcord.MemberActor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.discord_app.cogs import kb
+
+    monkeypatch.setattr(kb, "COVERAGE_PAGE_CHARS", 300)  # as if articles were far longer
+
+    result = await moderator.slash(world.channel, "kb coverage")
+
+    assert result.response is not None
+    labels = [b["label"] for row in result.response.components for b in row["components"]]
+    assert labels == ["◀ Previous", "Next ▶"]
