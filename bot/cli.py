@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("question", help="the question")
     explain.add_argument("--strict", action="store_true", help="as an auto-answer would")
+    explain.add_argument("--article", metavar="ID", help="as in a channel of this article")
 
     article = commands.add_parser(
         "new-article", parents=[common], help="add an article to the reading list"
@@ -155,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "explain":
         from bot.moderation.explain import explain
 
-        print(explain(engine, args.question, strict=args.strict).describe())
+        print(explain(engine, args.question, strict=args.strict, article=article).describe())
         return EXIT_OK
     return chat(engine)
 

@@ -63,10 +63,15 @@ class Explanation:
         return "\n".join(lines)
 
 
-def explain(engine: Engine, question: str, *, strict: bool = False) -> Explanation:
-    """Ask ``question`` and explain the outcome against the thresholds that applied."""
+def explain(
+    engine: Engine, question: str, *, strict: bool = False, article: str | None = None
+) -> Explanation:
+    """Ask ``question`` and explain the outcome against the thresholds that applied.
+
+    ``article`` asks as in a channel whose own article that is (see Engine.ask).
+    """
     thresholds = engine.config.strict if strict else engine.thresholds
-    result = engine.ask(question, strict=strict)
+    result = engine.ask(question, strict=strict, article=article)
     return Explanation(result, thresholds, decision_for(result, thresholds))
 
 

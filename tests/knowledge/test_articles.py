@@ -446,3 +446,17 @@ def test_of_two_articles_added_the_same_day_the_later_is_the_newest(knowledge: P
         )
 
     assert load_knowledge(knowledge).newest_source().id == "aa-evening"
+
+
+def test_explain_asks_as_in_the_channel_of_the_article_named(
+    two_authors: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ("--knowledge", str(two_authors))
+
+    _, newest = run(capsys, "explain", "who wrote the article?", *where)
+    _, named = run(
+        capsys, "explain", "--article", "beijing-moscow", "who wrote the article?", *where
+    )
+
+    assert "Decision: answered with 'harbour-article-author'" in newest
+    assert "Decision: answered with 'article-author'" in named

@@ -114,7 +114,8 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb"):
         question: app_commands.Range[str, 1, limits.MAX_QUESTION],
     ) -> None:
         """Explain how the bot matches a question: candidates, scores and the deciding threshold."""
-        explanation = explain(self.bot.holder.engine, clean_question(question))
+        article = self.bot.article_for(interaction.channel)  # as members here are answered
+        explanation = explain(self.bot.holder.engine, clean_question(question), article=article)
         await reply_privately(interaction, code_block(explanation.describe()))
 
     @app_commands.command()
