@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.discord_app.errors import handle_interaction_error
-from bot.discord_app.replies import NO_MENTIONS
+from bot.discord_app.replies import NO_MENTIONS, reply_privately
 from bot.discord_app.shutdown import admit_or_tell
 
 log = logging.getLogger(__name__)
@@ -76,3 +76,16 @@ class PagesView(CitebotView):
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
+
+
+async def show_pages(interaction: discord.Interaction[Any], pages: Sequence[discord.Embed]) -> None:
+    """Show embeds privately as the first response: one page alone, or pages with buttons."""
+    if len(pages) == 1:
+        await reply_privately(interaction, embed=pages[0])
+        return
+    view = PagesView(pages, owner_id=interaction.user.id)
+    sent = await interaction.response.send_message(
+        embed=pages[0], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+    )
+    if isinstance(sent.resource, discord.InteractionMessage):
+        view.message = sent.resource

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.discord_app.embeds import COLOUR, source_embed, topic_pages
 from bot.discord_app.limits import EMBED_TOTAL
 from bot.discord_app.replies import NO_MENTIONS, reply_privately
-from bot.discord_app.views import PagesView
+from bot.discord_app.views import show_pages
 
 if TYPE_CHECKING:
     from bot.discord_app.client import CiteBot
@@ -45,16 +45,7 @@ class Info(commands.Cog):
     @app_commands.command()
     async def topics(self, interaction: discord.Interaction[Any]) -> None:
         """List the questions I can answer, by topic."""
-        pages = topic_pages(self.holder.engine)
-        if len(pages) == 1:
-            await reply_privately(interaction, embed=pages[0])
-            return
-        view = PagesView(pages, owner_id=interaction.user.id)
-        sent = await interaction.response.send_message(
-            embed=pages[0], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
-        if isinstance(sent.resource, discord.InteractionMessage):
-            view.message = sent.resource
+        await show_pages(interaction, topic_pages(self.holder.engine))
 
     @app_commands.command()
     async def source(self, interaction: discord.Interaction[Any]) -> None:

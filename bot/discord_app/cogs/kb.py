@@ -21,7 +21,7 @@ from bot.discord_app.pages import paginate
 from bot.discord_app.questions import clean_question
 from bot.discord_app.replies import NO_MENTIONS, reply_privately
 from bot.discord_app.review import unanswered_pages
-from bot.discord_app.views import PagesView
+from bot.discord_app.views import PagesView, show_pages
 from bot.engine.outcomes import ReloadOutcome
 from bot.knowledge.coverage import coverage
 from bot.moderation.explain import explain
@@ -179,15 +179,7 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb"):
             discord.Embed(title="What no entry quotes yet", description=text, colour=COLOUR)
             for text in paginate(blocks, COVERAGE_PAGE_CHARS)
         ]
-        if len(pages) == 1:
-            await reply_privately(interaction, embed=pages[0])
-            return
-        view = PagesView(pages, owner_id=interaction.user.id)
-        sent = await interaction.response.send_message(
-            embed=pages[0], view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
-        if isinstance(sent.resource, discord.InteractionMessage):
-            view.message = sent.resource
+        await show_pages(interaction, pages)
 
     async def _report(self, interaction: discord.Interaction[Any], outcome: ReloadOutcome) -> None:
         """Tell the moderator who asked, and the mod log, what a reload or rollback did."""

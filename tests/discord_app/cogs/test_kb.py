@@ -41,22 +41,9 @@ def knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def manager(knowledge: Path, tmp_path: Path) -> KnowledgeManager:
-    """A manager serving the copy, as the bot's start-up would."""
-    return KnowledgeManager.start(knowledge, tmp_path / "data")
-
-
-@pytest.fixture
 def simcord_bot(make_bot: BotFactory, manager: KnowledgeManager) -> CiteBot:
     """The bot over the editable copy."""
     return make_bot(manager=manager)
-
-
-@pytest.fixture
-def moderator(world: World) -> simcord.MemberActor:
-    """A member whose role has Manage Server."""
-    role = world.guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
-    return world.guild.add_member(world.env.create_user("carol"), roles=[role])
 
 
 @pytest.fixture

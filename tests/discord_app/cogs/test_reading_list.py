@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import discord
 import pytest
 import simcord
 
@@ -27,19 +26,8 @@ def knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def manager(knowledge: Path, tmp_path: Path) -> KnowledgeManager:
-    return KnowledgeManager.start(knowledge, tmp_path / "data")
-
-
-@pytest.fixture
 def simcord_bot(make_bot: BotFactory, manager: KnowledgeManager) -> CiteBot:
     return make_bot(manager=manager)
-
-
-@pytest.fixture
-def moderator(world: World) -> simcord.MemberActor:
-    role = world.guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
-    return world.guild.add_member(world.env.create_user("carol"), roles=[role])
 
 
 def footer(result: simcord.InteractionResult) -> str:
