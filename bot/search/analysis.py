@@ -247,6 +247,10 @@ class Analyzer:
             for candidate in candidates
         )
 
+    def refers_to_document(self, prepared: str) -> bool:
+        """True when a question names the text itself: the article, its writer, a paragraph."""
+        return not self.document.isdisjoint(prepared.split())
+
     def asked_aspects(self, prepared: str) -> list[str]:
         """Return the aspect words a question asks ("old", "say"), in order.
 

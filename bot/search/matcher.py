@@ -109,7 +109,12 @@ class Matcher:
         matches, known = self.analyse(prepared, typed)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="no known words")
-        scored = prefer_article(self.rank(prepared, matches), article, thresholds.margin)
+        scored = prefer_article(
+            self.rank(prepared, matches),
+            article,
+            thresholds,
+            about_the_article=article is not None and analyzer.refers_to_document(prepared),
+        )
         if not scored:
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="no candidates")
         # "my dad says they fell out. why did they split?" asks its last sentence: the story

@@ -258,21 +258,37 @@ def prefer_entries_that_fit(
     return having + [s for s in scored if s not in having], len(having)
 
 
-def prefer_article(scored: list[Scored], article: str | None, margin: float) -> list[Scored]:
-    """Keep only ``article``'s entries when it is one of the articles close at the top.
+def prefer_article(
+    scored: list[Scored],
+    article: str | None,
+    thresholds: Thresholds,
+    *,
+    about_the_article: bool = False,
+) -> list[Scored]:
+    """Keep only ``article``'s entries when the question is as much about it as about another.
 
-    With several articles on the reading list, "who wrote the article?" is answered equally
-    well by each article's entry: the channel's article (or the newest) answers it, not a
-    "did you mean" between the articles. An entry of another article that leads by more than
-    ``margin`` still wins: the question is about that article.
+    With several articles on the reading list, "who wrote the article?" is answered by each
+    article's entry: the channel's article (or the newest) answers it, not a "did you mean"
+    between the articles. That holds when entries of several articles are within the answer
+    margin at the top, and, for a question about the text itself (``about_the_article``: "the
+    article", "the author"), whenever ``article`` has an entry that could answer on its own
+    (at the answer threshold), however well another article's entry scores. Otherwise an
+    article whose entry leads clearly still wins: the question is about that article.
     """
     if article is None or not scored:
         return scored
+    mine = [s for s in scored if s.candidate.entry.source_id == article]
+    if not mine or len(mine) == len(scored):
+        return scored
+    if about_the_article and mine[0].candidate.score >= thresholds.answer:
+        return mine
     top = scored[0].candidate.score
-    close = {s.candidate.entry.source_id for s in scored if top - s.candidate.score <= margin}
+    close = {
+        s.candidate.entry.source_id for s in scored if top - s.candidate.score <= thresholds.margin
+    }
     if article not in close or len(close) == 1:
         return scored
-    return [s for s in scored if s.candidate.entry.source_id == article]
+    return mine
 
 
 def decide(

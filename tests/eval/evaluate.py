@@ -101,12 +101,17 @@ def _shows(entry: Entry, facts: list[str]) -> bool:
     return any(_fold(fact) in shown for fact in facts)
 
 
-def evaluate(engine: Engine, path: Path, *, strict: bool = False) -> Report:
-    """Ask every question in an evaluation file and tally the outcomes."""
+def evaluate(
+    engine: Engine, path: Path, *, strict: bool = False, article: str | None = None
+) -> Report:
+    """Ask every question in an evaluation file and tally the outcomes.
+
+    ``article`` asks as in a channel of that article (the sets are about the first article).
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     report = Report()
     for item in data["in_scope"]:
-        result = engine.ask(item["q"], strict=strict)
+        result = engine.ask(item["q"], strict=strict, article=article)
         entry = result.entry
         if entry is None:
             outcome = "abstained"
@@ -117,7 +122,7 @@ def evaluate(engine: Engine, path: Path, *, strict: bool = False) -> Report:
         got = f"{entry.id} ({result.score:.0f})" if entry else f"- ({result.score:.0f})"
         report.lines.append(f"{outcome:9} {item['q']!r} -> {got}; facts {item['fact']}")
     for item in data["off_topic"]:
-        result = engine.ask(item["q"], strict=strict)
+        result = engine.ask(item["q"], strict=strict, article=article)
         shown = result.shown
         # A question near the article's subjects is best told what the article does say about
         # them; unrelated chat should be shown nothing.
@@ -129,7 +134,7 @@ def evaluate(engine: Engine, path: Path, *, strict: bool = False) -> Report:
         got = f"{shown.id} ({result.score:.0f})" if shown else "-"
         report.lines.append(f"off-topic {outcome:8} {item['q']!r} -> {got}")
     for item in data.get("unsaid") or ():
-        result = engine.ask(item["q"], strict=strict)
+        result = engine.ask(item["q"], strict=strict, article=article)
         shown = result.shown
         if result.matched:
             outcome = "answered"
