@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.engine import Engine, check_regressions, load_engine
-from bot.engine.checks import vocabulary_problems
+from bot.engine import Engine, load_engine
+from bot.engine.checks import check_knowledge
 from bot.env import NO_TOKEN, SettingsError, load_core_settings
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
@@ -183,7 +183,12 @@ def _with_all_settings(args: argparse.Namespace) -> int:
 
 
 def _listing(error: KnowledgeError) -> str:
-    return "\n".join(f"  {problem}" for problem in error.problems)
+    return _indented(error.problems)
+
+
+def _indented(problems: Iterable[object]) -> str:
+    """One problem a line, indented under the sentence that counts them."""
+    return "\n".join(f"  {problem}" for problem in problems)
 
 
 def validate(directory: Path, *, verbose: bool = False) -> int:
@@ -191,19 +196,19 @@ def validate(directory: Path, *, verbose: bool = False) -> int:
 
     ``verbose`` also lists what each entry answers (a time, a number...), stated or inferred.
     """
-    try:
-        engine = load_engine(directory)
-    except KnowledgeError as error:
-        print(f"{len(error.problems)} problem(s) in {directory}:\n{_listing(error)}")
+    checked = check_knowledge(directory)
+    engine = checked.engine
+    if engine is None:
+        problems = checked.load_problems
+        print(f"{len(problems)} problem(s) in {directory}:\n{_indented(problems)}")
         return EXIT_PROBLEMS
-    failures = check_regressions(engine)
-    conflicts = vocabulary_problems(engine)
+    failures, conflicts = checked.failing_regressions, checked.vocabulary
     if conflicts:
         print(f"{len(conflicts)} word(s) in {directory} that can never take effect:")
-        print("\n".join(f"  {problem}" for problem in conflicts))
+        print(_indented(conflicts))
     if failures:
         print(f"{len(failures)} regression question(s) fail in {directory}:")
-        print("\n".join(f"  {problem}" for problem in failures))
+        print(_indented(failures))
         return EXIT_PROBLEMS
     if conflicts:
         return EXIT_PROBLEMS

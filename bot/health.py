@@ -14,9 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine import check_regressions, load_engine
-from bot.engine.checks import vocabulary_problems
-from bot.knowledge.model import KnowledgeError
+from bot.engine.checks import check_knowledge
+from bot.knowledge.model import Problem
 from bot.moderation.store import FeedbackStore, StoreUnavailable
 from bot.settings import NO_TOKEN, Settings
 
@@ -53,30 +52,30 @@ def _token(settings: Settings) -> Finding:
 
 
 def _knowledge(directory: Path) -> list[Finding]:
-    try:
-        engine = load_engine(directory)
-    except KnowledgeError as error:
-        listed = "".join(f"\n  {problem}" for problem in error.problems)
+    """What `validate` finds: problems and failing regression questions stop `run`."""
+    checked = check_knowledge(directory)
+    if checked.engine is None:
+        problems = checked.load_problems
         return [
-            Finding("knowledge", f"{len(error.problems)} problem(s) in {directory}:{listed}", True)
+            Finding(
+                "knowledge", f"{len(problems)} problem(s) in {directory}:{_listed(problems)}", True
+            )
         ]
     findings = []
-    failures = check_regressions(engine)
+    failures, conflicts = checked.failing_regressions, checked.vocabulary
     if failures:
-        listed = "".join(f"\n  {problem}" for problem in failures)
-        findings.append(
-            Finding("knowledge", f"{len(failures)} regression question(s) fail:{listed}", True)
-        )
-    conflicts = vocabulary_problems(engine)
-    if conflicts:
-        listed = "".join(f"\n  {problem}" for problem in conflicts)
         findings.append(
             Finding(
-                "knowledge", f"{len(conflicts)} word(s) never take effect:{listed}", warning=True
+                "knowledge",
+                f"{len(failures)} regression question(s) fail:{_listed(failures)}",
+                True,
             )
         )
+    if conflicts:
+        said = f"{len(conflicts)} word(s) never take effect:{_listed(conflicts)}"
+        findings.append(Finding("knowledge", said, warning=True))
     if not failures:
-        knowledge = engine.knowledge
+        knowledge = checked.engine.knowledge
         findings.append(
             Finding(
                 "knowledge",
@@ -84,6 +83,10 @@ def _knowledge(directory: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def _listed(problems: list[Problem]) -> str:
+    return "".join(f"\n  {problem}" for problem in problems)
 
 
 def _data_dir(data_dir: Path) -> Finding:

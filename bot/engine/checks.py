@@ -1,18 +1,41 @@
-"""Checks of a knowledge base against the lexicon: words that can never do what they say.
+"""Checks of a knowledge directory: it loads, its regression questions pass, its words work.
 
-Each is a silent collision the loader cannot see, since it needs the matcher's reading: a
-synonym that is filler (dropped before synonyms apply), a word that is shorthand (read as
-something else first), a rewrite or synonym whose words no entry uses. `python -m bot validate`
-reports them with the loader's problems; a live reload does not wait for them.
+``check_knowledge`` is what `python -m bot validate` and `python -m bot check` both run.
+``vocabulary_problems`` checks the knowledge against the lexicon: each is a silent collision
+the loader cannot see, since it needs the matcher's reading: a synonym that is filler (dropped
+before synonyms apply), a word that is shorthand (read as something else first), a rewrite or
+synonym whose words no entry uses. A live reload does not wait for them.
 """
 
 from __future__ import annotations
 
-from bot.engine.core import Engine
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.engine.core import Engine, check_regressions, load_engine
 from bot.knowledge.loader import PHRASES_FILE, SYNONYMS_FILE, display_path
-from bot.knowledge.model import Problem
+from bot.knowledge.model import KnowledgeError, Problem
 from bot.search.lexicon import lexicon_dir
 from bot.text.normalize import normalize
+
+
+@dataclass(frozen=True)
+class KnowledgeCheck:
+    """What checking a knowledge directory found; ``engine`` is None when it does not load."""
+
+    engine: Engine | None
+    load_problems: list[Problem] = field(default_factory=list)
+    failing_regressions: list[Problem] = field(default_factory=list)
+    vocabulary: list[Problem] = field(default_factory=list)
+
+
+def check_knowledge(directory: Path) -> KnowledgeCheck:
+    """Load ``directory``, run its regression questions and check its words against the lexicon."""
+    try:
+        engine = load_engine(directory)
+    except KnowledgeError as error:
+        return KnowledgeCheck(None, load_problems=error.problems)
+    return KnowledgeCheck(engine, [], check_regressions(engine), vocabulary_problems(engine))
 
 
 def vocabulary_problems(engine: Engine) -> list[Problem]:
