@@ -5,10 +5,12 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.discord_app import limits
+from bot.discord_app.replies import safe_echo
 from bot.engine import Engine
 from bot.knowledge.model import Source
 
 NEWEST = "newest"  # /kb article's value for "no article of its own: the newest"
+NO_SUCH_ARTICLE = "There is no article “{article}” on the reading list; pick one from the list."
 
 
 def article_choices(
@@ -38,3 +40,8 @@ def find_article(engine: Engine, typed: str) -> Source | None:
         return sources[wanted]
     folded = wanted.casefold()
     return next((s for s in sources.values() if s.title.casefold() == folded), None)
+
+
+def no_such_article(typed: str) -> str:
+    """Say that what a member typed names no article, echoing it safely."""
+    return NO_SUCH_ARTICLE.format(article=safe_echo(typed))

@@ -16,7 +16,7 @@ from bot.discord_app.replies import (
     reply_privately,
     retry_message,
 )
-from bot.discord_app.shutdown import RESTARTING
+from bot.discord_app.shutdown import RESTARTING, admits
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,7 @@ class CitebotTree(app_commands.CommandTree[Any]):
         """Take the command as work in flight, or refuse it once the bot is stopping."""
         if interaction.type is discord.InteractionType.autocomplete:
             return True  # answered from memory at once; it cannot be told anything
-        in_flight = getattr(interaction.client, "in_flight", None)
-        if in_flight is not None and not in_flight.admit(interaction):
+        if not admits(interaction):
             raise Restarting
         return True
 

@@ -102,7 +102,7 @@ class InFlight:
         before = len(self._work)
         await self._wait(grace)
         self._grace_over = True  # from here on, work not yet started is told to ask again
-        left = {task: who for task, who in self._work.items() if not _answering(task, who, self)}
+        left = {task: who for task, who in self._work.items() if not self._answering(task, who)}
         for task in left:
             task.cancel()
         await asyncio.gather(*left, return_exceptions=True)
@@ -130,23 +130,27 @@ class InFlight:
         finally:
             cut_short.cancel()
 
+    def _answering(self, task: asyncio.Task[Any], asker: Asker) -> bool:
+        """True when ``task`` is done, sending its reply, or replied (not just "thinking...")."""
+        if task.done() or task in self._replying or task in self._replied:
+            return True
+        response = getattr(asker, "response", None)  # an interaction's; a message has none
+        return response is not None and response.is_done() and response.type not in DEFERRED
+
     def _forget(self, task: asyncio.Task[Any]) -> None:
         self._work.pop(task, None)
         self._replied.discard(task)
 
 
-def _answering(task: asyncio.Task[Any], asker: Asker, in_flight: InFlight) -> bool:
-    """True when ``task`` is done, sending its reply, or has replied (not just "thinking...")."""
-    if task.done() or task in in_flight._replying or task in in_flight._replied:
-        return True
-    response = getattr(asker, "response", None)  # an interaction's; a message has none
-    return response is not None and response.is_done() and response.type not in DEFERRED
+def admits(interaction: discord.Interaction[Any]) -> bool:
+    """Admit an interaction as work in flight; False once the bot is stopping (see InFlight)."""
+    in_flight: InFlight | None = getattr(interaction.client, "in_flight", None)
+    return in_flight is None or in_flight.admit(interaction)
 
 
 async def admit_or_tell(interaction: discord.Interaction[Any]) -> bool:
     """Admit a click as work in flight; once stopping, tell the member to try again: False."""
-    in_flight: InFlight | None = getattr(interaction.client, "in_flight", None)
-    if in_flight is None or in_flight.admit(interaction):
+    if admits(interaction):
         return True
     await _tell(interaction)
     return False

@@ -22,7 +22,7 @@ from bot.knowledge.loader import (
 )
 from bot.knowledge.sources import split_paragraphs
 
-# The loader reads YAML and text files of at most this size.
+# A news article is a few thousand words (tens of KB); a bigger file is most likely not its text.
 MAX_TEXT_BYTES = 1024 * 1024
 
 HEADER = """\

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.discord_app import limits
 from bot.discord_app.answering import respond, spend_answer
-from bot.discord_app.articles import article_choices, find_article
+from bot.discord_app.articles import article_choices, find_article, no_such_article
 from bot.discord_app.embeds import quotes_embed
 from bot.discord_app.questions import clean_question
 from bot.discord_app.replies import InteractionReply, no_quotes_message, reply_privately
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_TEXT = "That message has no text I can read as a question."
-NO_SUCH_ARTICLE = "There is no article “{article}” on the reading list; pick one from the list."
 
 
 def term_choices(engine: Engine, current: str) -> list[app_commands.Choice[str]]:
@@ -86,8 +85,7 @@ class Answers(commands.Cog):
         engine = self.holder.engine
         chosen = find_article(engine, article) if article is not None else None
         if article is not None and chosen is None:
-            shown = limits.visible(article, limits.ECHO)
-            await to.send(NO_SUCH_ARTICLE.format(article=shown), private=True)  # free
+            await to.send(no_such_article(article), private=True)  # free
             return
         spend_answer(to)
         cleaned = clean_question(term)

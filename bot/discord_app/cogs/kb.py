@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app import limits
-from bot.discord_app.articles import NEWEST, article_choices, find_article
+from bot.discord_app.articles import NEWEST, article_choices, find_article, no_such_article
 from bot.discord_app.embeds import COLOUR
 from bot.discord_app.feedback import UNAVAILABLE
 from bot.discord_app.moderators import moderators_only
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-UNKNOWN_ARTICLE = "There is no article “{article}” on the reading list; pick one from the list."
 COVERAGE_PAGE_CHARS = 3500  # an embed holds 4,096; pages split between articles when they can
 NOT_STORED = "(Not saved: the database is unavailable, so this lasts until the bot restarts.)"
 PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
@@ -134,9 +133,7 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb"):
             return
         chosen = None if article == NEWEST else find_article(engine, article)
         if article != NEWEST and chosen is None:
-            await reply_privately(
-                interaction, UNKNOWN_ARTICLE.format(article=limits.visible(article, 100))
-            )
+            await reply_privately(interaction, no_such_article(article))
             return
         if chosen is None:
             self.bot.channel_articles.pop(channel_id, None)

@@ -62,13 +62,15 @@ async def test_the_newest_again_and_an_unknown_article(
 
     reset = await moderator.slash(world.channel, "kb article", article="newest")
     shown = await moderator.slash(world.channel, "kb article")
-    unknown = await moderator.slash(world.channel, "kb article", article="week 99")
+    unknown = await moderator.slash(world.channel, "kb article", article="@everyone *week 99*")
     answer = await world.alice.slash(world.channel, "ask", question="who wrote the article?")
 
     assert reset.response is not None and "no article of its own" in reset.response.content
     assert shown.response is not None and f"the newest, “{SECOND_TITLE}”" in shown.response.content
     assert unknown.ephemeral and unknown.response is not None
-    assert "no article “week 99”" in unknown.response.content
+    assert "no article “" in unknown.response.content and "week 99" in unknown.response.content
+    assert "*week 99*" not in unknown.response.content  # echoed as typed, not as markdown
+    assert "@everyone" not in unknown.response.content  # nor as a mention
     assert "entry harbour-article-author" in footer(answer)
 
 
