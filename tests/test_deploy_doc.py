@@ -56,7 +56,15 @@ def test_the_unit_does_not_restart_what_a_person_must_fix() -> None:
     assert service["Restart"] == "on-failure"  # exit 1: Discord unreachable, try again
     # run's "a person must fix this" exits: no token (runner) and a bad setting or knowledge (cli)
     assert EXIT_NO_TOKEN == EXIT_USAGE == int(service["RestartPreventExitStatus"])
-    assert EXIT_FAILED != EXIT_USAGE and EXIT_OK == 0
+
+
+def test_the_exit_code_table_says_what_each_code_of_run_means() -> None:
+    rows = dict(re.findall(r"^\| (\d) \| ([^|]+) \|", DEPLOY.read_text(encoding="utf-8"), re.M))
+
+    assert "stopped by a signal" in rows[str(EXIT_OK)]
+    assert "Discord refused or could not be reached" in rows[str(EXIT_FAILED)]
+    assert "`DISCORD_TOKEN` missing" in rows[str(EXIT_NO_TOKEN)]
+    assert "the knowledge does not load" in rows[str(EXIT_USAGE)]
 
 
 def test_the_environment_file_names_real_settings() -> None:

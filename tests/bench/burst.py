@@ -32,7 +32,7 @@ from typing import Any
 
 from bot.engine import load_engine
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from tests.bench.reload import _add_entry
+from tests.bench.reload import add_entry
 from tests.discord_app.fake_discord import (
     BOT_USER,
     TOKEN,
@@ -125,7 +125,7 @@ async def burst(
             payload = slash_ask(first_id + n, asked[n % len(asked)], who)
         ids.append(await fake.send_interaction(payload))
         if edit is not None and n == count // 10:  # the watcher reloads mid-burst
-            _add_entry(edit, first_id)
+            add_entry(edit, first_id)
     sent = time.monotonic()
     while time.monotonic() - sent < 15 and not all(i in fake.first_response_at for i in ids):
         await asyncio.sleep(0.05)

@@ -48,7 +48,8 @@ class _Ticker:
         return late
 
 
-def _add_entry(directory: Path, number: int) -> None:
+def add_entry(directory: Path, number: int) -> None:
+    """Add one entry in a file of its own to ``directory``'s qa/: the next reload changes it."""
     quote = "One of the key items on the agenda was North Korea."
     text = (
         "topic: Added for the reload benchmark\nentries:\n"
@@ -72,7 +73,7 @@ async def _main(directory: Path, reloads: int) -> list[str]:
         at_start = _rss_mib()
         ticker = _Ticker()
         for number in range(1, reloads + 1):
-            _add_entry(directory, number)
+            add_entry(directory, number)
             ticker.start()
             began = time.perf_counter()
             outcome = await manager.reload()

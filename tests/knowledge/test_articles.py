@@ -55,6 +55,12 @@ def add_second(knowledge: Path, *extra: str) -> Path:
     return folder
 
 
+def add_cases(knowledge: Path, cases: str) -> None:
+    """Append regression cases (YAML list items) to the knowledge's tests.yaml."""
+    tests_yaml = knowledge / "tests.yaml"
+    tests_yaml.write_text(tests_yaml.read_text(encoding="utf-8") + cases, encoding="utf-8")
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     status = main(list(argv))
     return status, capsys.readouterr().out
@@ -217,11 +223,9 @@ def test_an_entry_in_an_articles_folder_cannot_claim_another_article(knowledge: 
 def test_an_article_that_fails_to_load_is_one_problem_not_one_per_entry(knowledge: Path) -> None:
     folder = add_second(knowledge)
     (folder / "article.yaml").write_text("title: [unclosed\n", encoding="utf-8")
-    tests_yaml = knowledge / "tests.yaml"
-    tests_yaml.write_text(
-        tests_yaml.read_text(encoding="utf-8")
-        + "  - question: how much did the library repairs cost\n    expect: library-repair-cost\n",
-        encoding="utf-8",
+    add_cases(
+        knowledge,
+        "  - question: how much did the library repairs cost\n    expect: library-repair-cost\n",
     )
 
     with pytest.raises(KnowledgeError) as refused:
@@ -340,22 +344,19 @@ def test_a_question_only_one_article_answers_goes_to_it_whatever_the_channel(
 
 
 def test_a_regression_case_may_ask_as_in_a_channel_of_one_article(two_authors: Path) -> None:
-    tests_yaml = two_authors / "tests.yaml"
-    tests_yaml.write_text(
-        tests_yaml.read_text(encoding="utf-8")
-        + "  - question: who wrote the article?\n    expect: harbour-article-author\n"
-        + "  - question: who wrote the article?\n    article: beijing-moscow\n"
-        + "    expect: article-author\n",
-        encoding="utf-8",
+    add_cases(
+        two_authors,
+        "  - question: who wrote the article?\n    expect: harbour-article-author\n"
+        "  - question: who wrote the article?\n    article: beijing-moscow\n"
+        "    expect: article-author\n",
     )
     assert check_regressions(load_engine(two_authors)) == []
 
-    tests_yaml.write_text(
-        tests_yaml.read_text(encoding="utf-8")
-        + "  - question: who wrote the article?\n    article: beijing-moscow\n"
-        + "    expect: harbour-article-author\n"
-        + "  - question: who wrote it?\n    article: week-99\n    expect: article-author\n",
-        encoding="utf-8",
+    add_cases(
+        two_authors,
+        "  - question: who wrote the article?\n    article: beijing-moscow\n"
+        "    expect: harbour-article-author\n"
+        "  - question: who wrote it?\n    article: week-99\n    expect: article-author\n",
     )
     with pytest.raises(KnowledgeError) as refused:
         load_knowledge(two_authors)
@@ -400,11 +401,9 @@ def test_quoting_one_article_finds_what_it_would_alone(
 def test_a_case_naming_an_article_that_failed_is_skipped_not_unknown(two_authors: Path) -> None:
     article = two_authors / "articles" / "harbour-library" / "article.yaml"
     article.write_text(article.read_text(encoding="utf-8").replace("title:", "titel:"), "utf-8")
-    tests_yaml = two_authors / "tests.yaml"
-    tests_yaml.write_text(
-        tests_yaml.read_text(encoding="utf-8")
-        + "  - question: who wrote it?\n    article: harbour-library\n    expect: article-author\n",
-        encoding="utf-8",
+    add_cases(
+        two_authors,
+        "  - question: who wrote it?\n    article: harbour-library\n    expect: article-author\n",
     )
 
     with pytest.raises(KnowledgeError) as refused:
