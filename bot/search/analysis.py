@@ -227,6 +227,8 @@ class Analyzer:
 
     def is_personal(self, prepared: str) -> bool:
         """True when text talks to the bot or about the asker, beyond asking politely."""
+        if self.personal.isdisjoint(prepared.split()):
+            return False  # taking polite requests out only takes words away
         for pattern in self._requests:
             prepared = pattern.replace(prepared, "")
         return not self.personal.isdisjoint(prepared.split())

@@ -12,7 +12,6 @@ The fourth stage of matching. Each feature is a rapidfuzz scorer or a coverage f
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -79,16 +78,16 @@ def closest_phrasing(
         positions = sorted(hits)  # ``hits`` follows set order, which each process salts anew
     elif hits:
         # Most shared words first; among equals, those made most of the question's words, then
-        # the earliest.
-        positions = heapq.nlargest(
-            limit,
-            hits,
-            key=lambda which: (
-                hits[which],
-                hits[which] / len(item.terms_by_phrasing[which]),
-                -which,
-            ),
+        # the earliest. (Keys are unique, so sorting them is nlargest without a call per key.)
+        terms_by_phrasing = item.terms_by_phrasing
+        ranked = sorted(
+            [
+                (count, count / len(terms_by_phrasing[which]), -which)
+                for which, count in hits.items()
+            ],
+            reverse=True,
         )
+        positions = [-which for _, _, which in ranked[:limit]]
     else:
         positions = list(range(len(item.phrasings)))
     best, which = 0.0, positions[0] if positions else 0
