@@ -121,6 +121,11 @@ class Kinds:
         self._may_start = {word: sorted(found | set(any_word)) for word, found in starting.items()}
         self._may_start_any_word = any_word
         self._at_start = [(order, kind) for order, kind in enumerate(self.kinds) if kind.at_start]
+        # For each kind with evidence, one search that says whether any of it is in a text: most
+        # answers show few kinds, and one failed search is cheaper than each pattern's finditer.
+        self._any_evidence = {
+            kind.name: _any_of(kind.evidence) for kind in self.kinds if kind.evidence
+        }
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -189,7 +194,10 @@ class Kinds:
             return Answers(self._with_broader(stated), names, True, by_phrasing, words)
         shown_by: dict[str, list[tuple[str, ...]]] = {}
         for kind in self.kinds:
-            found = [_words_at(answer, m) for e in kind.evidence for m in e.finditer(answer)]
+            found = []
+            any_evidence = self._any_evidence.get(kind.name)
+            if any_evidence is not None and any_evidence.search(answer):
+                found = [_words_at(answer, m) for e in kind.evidence for m in e.finditer(answer)]
             if kind.needs_full_names:
                 found += [tuple(normalize(m.group()).split()) for m in _FULL_NAME.finditer(answer)]
             if kind.needs_places:
@@ -276,6 +284,23 @@ def _after(words: Iterable[str]) -> re.Pattern[str]:
     if not before:
         return re.compile(r"(?!)")
     return re.compile(rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?({_WORD}(?:\s+{_WORD})*)")
+
+
+def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    """Return one pattern that finds a text holding a match of any of ``patterns``.
+
+    It matches where the first of them that matches does; patterns that cannot be joined
+    (different flags, a back-reference) give a pattern that matches anywhere, so nothing is
+    ever skipped.
+    """
+    flags = {pattern.flags for pattern in patterns}
+    joined = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+    if len(flags) == 1 and not re.search(r"\\[1-9]|\(\?P=", joined):
+        try:
+            return re.compile(joined, flags.pop())
+        except re.error:
+            pass
+    return re.compile("")
 
 
 def _starts(pattern: Pattern, padded: str) -> bool:
