@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.engine import Engine, load_engine
+from bot.engine.cache import CACHE_DIR, EngineCache
 from bot.engine.checks import check_knowledge
 from bot.env import NO_TOKEN, SettingsError, load_core_settings
 from bot.knowledge.model import KnowledgeError
@@ -135,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return show_coverage(directory, as_json=args.json)
     config = MatchConfig().with_thresholds(**core.threshold_overrides)
     try:
-        engine = load_engine(directory, config)
+        engine = load_engine(directory, config, cache=EngineCache(core.data_dir / CACHE_DIR))
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE
@@ -427,10 +428,13 @@ def run(settings: Settings, directory: Path, config: MatchConfig) -> int:
         return EXIT_USAGE
     try:
         if settings.discord_token is None:
-            engine = load_engine(directory, config)
+            engine = load_engine(
+                directory, config, cache=EngineCache(settings.data_dir / CACHE_DIR)
+            )
             print(TOKEN_HELP)
             return chat(engine)
-        manager = KnowledgeManager.start(directory, settings.data_dir, config=config)
+        cache = EngineCache(settings.data_dir / CACHE_DIR)
+        manager = KnowledgeManager.start(directory, settings.data_dir, config=config, cache=cache)
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE

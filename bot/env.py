@@ -2,9 +2,10 @@
 
 ``bot/settings.py`` reads and validates every setting with pydantic-settings, which takes about
 0.1 s to import: a third of a one-shot ``python -m bot ask``. These commands need only where the
-knowledge is and the two answer thresholds, so they read them here, from the same places
-(the environment, else the project's ``.env``, else ``.env`` in the working directory) with the
-same checks and messages; ``tests/test_env.py`` holds the two readers to agreeing.
+knowledge is, the two answer thresholds and where the bot keeps its data (for the engine cache),
+so they read them here, from the same places (the environment, else the project's ``.env``,
+else ``.env`` in the working directory) with the same checks and messages;
+``tests/test_env.py`` holds the two readers to agreeing.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class CoreSettings:
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     min_answer_score: float | None = None
     answer_margin: float | None = None
+    data_dir: Path = DEFAULT_DATA_DIR  # where a large knowledge base's built engine is kept
 
     @property
     def threshold_overrides(self) -> dict[str, float]:
@@ -47,12 +49,13 @@ class CoreSettings:
 
 def load_core_settings() -> CoreSettings:
     """Read the core settings; raise SettingsError naming the first malformed one."""
-    values = _read_values(("knowledge_dir", "min_answer_score", "answer_margin"))
-    knowledge = values.get("knowledge_dir")
+    values = _read_values(("knowledge_dir", "min_answer_score", "answer_margin", "data_dir"))
+    knowledge, data = values.get("knowledge_dir"), values.get("data_dir")
     return CoreSettings(
         DEFAULT_KNOWLEDGE_DIR if knowledge is None else Path(knowledge),
         _threshold("min_answer_score", values.get("min_answer_score")),
         _threshold("answer_margin", values.get("answer_margin")),
+        DEFAULT_DATA_DIR if data is None else Path(data),
     )
 
 

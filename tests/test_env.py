@@ -23,16 +23,23 @@ CASES = [
     {"ANSWER_MARGIN": "nan"},
     {"KNOWLEDGE_DIR": "elsewhere/knowledge"},
     {"KNOWLEDGE_DIR": ""},
+    {"DATA_DIR": "state/citebot"},
+    {"data_dir": ""},
 ]
 
 
 def _read(reader: Callable[[], CoreSettings | Settings]) -> str | tuple[object, ...]:
-    """The three core settings a reader gives, or the error it says."""
+    """The core settings a reader gives, or the error it says."""
     try:
         settings = reader()
     except SettingsError as error:
         return str(error)
-    return (settings.knowledge_dir, settings.min_answer_score, settings.answer_margin)
+    return (
+        settings.knowledge_dir,
+        settings.min_answer_score,
+        settings.answer_margin,
+        settings.data_dir,
+    )
 
 
 @pytest.mark.parametrize("where", ["environment", ".env"])
@@ -41,7 +48,7 @@ def test_core_settings_agree_with_the_full_settings(
     values: dict[str, str], where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("MIN_ANSWER_SCORE", "ANSWER_MARGIN", "KNOWLEDGE_DIR"):
+    for name in ("MIN_ANSWER_SCORE", "ANSWER_MARGIN", "KNOWLEDGE_DIR", "DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
     if where == "environment":
         for name, value in values.items():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
+from bot.engine.cache import EngineCache
 from bot.engine.retire import give_back_memory
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Problem, Source
@@ -15,6 +17,7 @@ from bot.search.config import DEFAULT, MatchConfig, Thresholds
 from bot.search.matcher import Matcher
 from bot.search.quotes import QuoteFinder
 from bot.search.results import AskResult, QuoteHit
+from bot.text.normalize import normalize
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +27,17 @@ DEFAULT_QUOTE_LIMIT = 3
 class Engine:
     """Answers questions and finds quotes over one immutable knowledge base."""
 
-    def __init__(self, knowledge: KnowledgeBase, config: MatchConfig | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        config: MatchConfig | None = None,
+        *,
+        saved_index: Mapping[str, object] | None = None,
+    ) -> None:
+        """Build the indexes of ``knowledge`` (the entry index from ``saved_index`` if given)."""
         self.knowledge = knowledge
         self.config = config or MatchConfig()
-        self._matcher = Matcher.for_knowledge(knowledge, self.config)
+        self._matcher = Matcher.for_knowledge(knowledge, self.config, saved_index)
         # Where questions about "the article" go when a channel names none (one article: moot).
         several = len(knowledge.sources) > 1
         self.newest_article = knowledge.newest_source().id if several else None
@@ -50,6 +60,10 @@ class Engine:
     def index_terms(self) -> frozenset[str]:
         """Every term some entry's phrasings or body use (for checks of the vocabulary)."""
         return frozenset(self._matcher.index.entries_using)
+
+    def saved_index(self) -> dict[str, object]:
+        """Return the entry index as plain data, to build this engine again faster (cache.py)."""
+        return self._matcher.index.saved()
 
     @property
     def version(self) -> str:
@@ -126,10 +140,46 @@ class Engine:
         return self.knowledge.sources[source_id]
 
 
-def load_engine(directory: Path, config: MatchConfig | None = None) -> Engine:
-    """Load and validate a knowledge directory and build an engine; raises KnowledgeError."""
-    engine = Engine(load_knowledge(directory), config)
+def load_engine(
+    directory: Path, config: MatchConfig | None = None, *, cache: EngineCache | None = None
+) -> Engine:
+    """Load and validate a knowledge directory and build an engine; raises KnowledgeError.
+
+    With a ``cache``, an engine built before from the same files by the same code is read
+    from it instead, and one built here is kept in it (see bot/engine/cache.py).
+    """
+    engine = build_engine(directory, config, cache=cache)
     settle_heap()
+    return engine
+
+
+def build_engine(
+    directory: Path,
+    config: MatchConfig | None = None,
+    *,
+    cache: EngineCache | None = None,
+    place: Path | None = None,
+) -> Engine:
+    """Load a knowledge directory (or read it from ``cache``) and build its engine.
+
+    ``place`` is where the knowledge says it was loaded from, when ``directory`` is a copy
+    of it (a staging snapshot). Raises KnowledgeError.
+    """
+    place = (place or directory).resolve()
+    key = cache.key(directory) if cache is not None else None
+    if cache is None or key is None:
+        return Engine(replace(load_knowledge(directory), directory=place), config)
+    found = cache.load(key, directory, place)
+    if found is not None:
+        knowledge, saved_index = found
+        try:
+            return Engine(knowledge, config, saved_index=saved_index)
+        except Exception as error:  # a file that reads but does not fit: build it anew
+            cache.discard(key, error)
+    engine = Engine(replace(load_knowledge(directory), directory=place), config)
+    if cache.key(directory) == key:  # not edited while it loaded
+        normalize.cache_clear()  # the texts just loaded, not needed again: room for the copy
+        cache.store(key, directory, engine.knowledge, engine.saved_index())
     return engine
 
 

@@ -7,16 +7,16 @@ import gc
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from bot.engine import Engine, check_regressions
+from bot.engine.cache import EngineCache
+from bot.engine.core import build_engine
 from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
 from bot.engine.retire import give_back_memory, retire
 from bot.engine.snapshots import PREVIOUS, Snapshots
-from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeError, Problem
 from bot.search.config import MatchConfig
 from bot.search.retrieval import collector_paused
@@ -61,13 +61,15 @@ class KnowledgeManager:
         *,
         on_swap: SwapCallback | None = None,
         config: MatchConfig | None = None,
+        cache: EngineCache | None = None,
     ) -> KnowledgeManager:
         """Load ``directory`` as a reload would and serve it; raise KnowledgeError (blocking).
 
-        Reloads and rollbacks keep the ``config`` of the engine they replace.
+        Reloads and rollbacks keep the ``config`` of the engine they replace. A ``cache``
+        serves the start-up load alone (see _load).
         """
         snapshots = Snapshots(Path(data_dir), Path(directory).resolve().name)
-        engine, staged = _build(Path(directory), snapshots, config)
+        engine, staged = _build(Path(directory), snapshots, config, cache)
         if staged:
             _keep(snapshots.promote, engine.version)
         return cls(engine, directory=directory, data_dir=data_dir, on_swap=on_swap)
@@ -195,7 +197,10 @@ async def _off_loop(func: Callable[..., T], *args: object) -> T:
 
 
 def _build(
-    directory: Path, snapshots: Snapshots, config: MatchConfig | None = None
+    directory: Path,
+    snapshots: Snapshots,
+    config: MatchConfig | None = None,
+    cache: EngineCache | None = None,
 ) -> tuple[Engine, bool]:
     """Load, validate, index and regression-test a directory; raise KnowledgeError.
 
@@ -208,8 +213,8 @@ def _build(
     except OSError as error:
         # The snapshot only serves rollback after a restart: never let it block a reload.
         log.warning("cannot snapshot %s (%s); loading it in place", directory, _reason(error))
-        return _load(directory, directory, config), False
-    return _load(copy, directory, config), True
+        return _load(directory, directory, config, cache), False
+    return _load(copy, directory, config, cache), True
 
 
 def _load_previous(
@@ -229,14 +234,22 @@ def _load_previous(
     return _load(snapshots.knowledge(PREVIOUS), directory, config)
 
 
-def _load(copy: Path, directory: Path, config: MatchConfig | None = None) -> Engine:
-    """Load a copy as if it were ``directory`` and run its regression questions."""
+def _load(
+    copy: Path,
+    directory: Path,
+    config: MatchConfig | None = None,
+    cache: EngineCache | None = None,
+) -> Engine:
+    """Load a copy as if it were ``directory`` and run its regression questions.
+
+    Only the load at start-up is given a ``cache``: reading or writing one holds the
+    interpreter for about a second at 20,000 entries, which a reload must not do to the loop.
+    """
     # The collector stays off while millions of objects are made: each of its passes would hold
     # the interpreter, and with it the event loop, for a walk of the growing heap. What survives
     # is then exempted from it (as at start-up: see settle_heap), without a full collection.
     with collector_paused():
-        knowledge = replace(load_knowledge(copy), directory=directory.resolve())
-        engine = Engine(knowledge, config)
+        engine = build_engine(copy, config, cache=cache, place=directory)
         failures = check_regressions(engine)
         if failures:
             raise KnowledgeError(failures)

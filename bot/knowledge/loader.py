@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -578,7 +579,8 @@ def _cite(text: str, source: Source, folded: FoldedText) -> CitedQuote | str:
             f"spans paragraphs {first.number} to {last.number} of source '{source.id}'; "
             "split it into one quote per paragraph"
         )
-    return CitedQuote(source.text[start:end], source.id, first.number, start, end)
+    # Entries often quote the same sentence: one copy of its text serves them all.
+    return CitedQuote(sys.intern(source.text[start:end]), source.id, first.number, start, end)
 
 
 def _load_qa(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from bot.knowledge.model import Entry, KnowledgeBase
@@ -52,15 +52,28 @@ class Matcher:
         config: MatchConfig | None = None,
         *,
         analyzer: Analyzer | None = None,
+        saved_index: Mapping[str, object] | None = None,
     ) -> None:
         self.config = config = config or MatchConfig()
         self.analyzer = analyzer or Analyzer()
-        self.index = EntryIndex(entries, self.analyzer, config)
+        if saved_index is not None:  # built before, for the same entries (EntryIndex.saved)
+            self.index = EntryIndex.restore(saved_index, self.analyzer, config)
+        else:
+            self.index = EntryIndex(entries, self.analyzer, config)
 
     @classmethod
-    def for_knowledge(cls, knowledge: KnowledgeBase, config: MatchConfig | None = None) -> Matcher:
-        """Return the matcher of one knowledge base, reading it with its own words."""
-        return cls(knowledge.entries, config, analyzer=Analyzer.for_knowledge(knowledge))
+    def for_knowledge(
+        cls,
+        knowledge: KnowledgeBase,
+        config: MatchConfig | None = None,
+        saved_index: Mapping[str, object] | None = None,
+    ) -> Matcher:
+        """Return the matcher of one knowledge base, reading it with its own words.
+
+        ``saved_index`` is this knowledge base's index as saved before (an engine cache).
+        """
+        analyzer = Analyzer.for_knowledge(knowledge)
+        return cls(knowledge.entries, config, analyzer=analyzer, saved_index=saved_index)
 
     @property
     def thresholds(self) -> Thresholds:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import gc
 import heapq
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import itemgetter
+from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
@@ -56,6 +58,9 @@ SORTED_CANDIDATES = 256
 # How far a tie at the end of the shortlist may stretch it (see EntryIndex.shortlist).
 MAX_TIED_KEPT = 4
 
+
+T = TypeVar("T")
+_NUMBERS = "i"  # array typecode of entry positions and term numbers (C int)
 
 # One empty set shared by the many entries that use no aspect word (each empty set costs memory).
 _NO_WORDS: frozenset[str] = frozenset()
@@ -135,6 +140,82 @@ class IndexedEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class _Flat:
+    """Sequences of numbers as one array and where each ends: compact, and fast to pickle."""
+
+    numbers: array[int]
+    ends: array[int]
+
+    @classmethod
+    def of(cls, sequences: Iterable[Iterable[int]]) -> _Flat:
+        numbers, ends = array(_NUMBERS), array(_NUMBERS)
+        for sequence in sequences:
+            numbers.extend(sequence)
+            ends.append(len(numbers))
+        return cls(numbers, ends)
+
+    def lists(self, values: Sequence[T]) -> list[tuple[T, ...]]:
+        """Return each sequence as a tuple of ``values[number]``, in order."""
+        pick, numbers, start, found = values.__getitem__, self.numbers, 0, []
+        for end in self.ends:
+            found.append(tuple(map(pick, numbers[start:end])))
+            start = end
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemsSaved:
+    """The indexed entries as EntryIndex.saved keeps them: terms by number, texts joined."""
+
+    entries: tuple[Entry, ...]
+    phrasings: tuple[str, ...]  # each entry's, joined by newlines (normalised text has none)
+    by_phrasing: _Flat  # every entry's phrasings' terms, one sequence per phrasing
+    phrasing_counts: array[int]  # how many of those sequences each entry has
+    phrasing_terms: _Flat
+    body_terms: _Flat
+    aspect_words: tuple[frozenset[str], ...]
+    phrasings_with: dict[int, Mapping[str, tuple[int, ...]]]  # entries of many phrasings
+
+    @classmethod
+    def of(cls, items: Sequence[IndexedEntry], ids: Mapping[str, int]) -> _ItemsSaved:
+        number = ids.__getitem__
+        return cls(
+            tuple(item.entry for item in items),
+            tuple("\n".join(item.phrasings) for item in items),
+            _Flat.of(map(number, terms) for item in items for terms in item.terms_by_phrasing),
+            array(_NUMBERS, (len(item.terms_by_phrasing) for item in items)),
+            _Flat.of(map(number, item.phrasing_terms) for item in items),
+            _Flat.of(map(number, item.body_terms) for item in items),
+            tuple(item.aspect_words for item in items),
+            {item.position: item.phrasings_with for item in items if item.phrasings_with},
+        )
+
+    def restore(self, terms: Sequence[str]) -> list[IndexedEntry]:
+        """Return the indexed entries, each term one of ``terms`` (the index's own strings)."""
+        by_phrasing = self.by_phrasing.lists(terms)
+        phrasing_terms = self.phrasing_terms.lists(terms)
+        body_terms = self.body_terms.lists(terms)
+        items, start = [], 0
+        for position, entry in enumerate(self.entries):
+            end = start + self.phrasing_counts[position]
+            phrasings = self.phrasings[position]
+            items.append(
+                IndexedEntry(
+                    entry,
+                    tuple(phrasings.split("\n")) if phrasings else (),
+                    tuple(by_phrasing[start:end]),
+                    phrasing_terms[position],
+                    body_terms[position],
+                    self.aspect_words[position],
+                    position,
+                    self.phrasings_with.get(position),
+                )
+            )
+            start = end
+        return items
+
+
+@dataclass(frozen=True, slots=True)
 class TermMatch:
     """A question word and the vocabulary terms it may mean, closest first (none: unknown)."""
 
@@ -172,6 +253,51 @@ class EntryIndex:
         # reference cycle, left for the cyclic collector instead of freed when a reload drops it.
         self._lookups: dict[tuple[str, bool], TermMatch] = {}
         is_common_english("")  # read the word list with the index, not on a question
+
+    # What a built index is not saved with (see saved): how it reads questions, the config's
+    # weights and what it remembers of recent questions.
+    NOT_SAVED = frozenset({"analyzer", "config", "unknown_idf", "_lookups"})
+
+    def saved(self) -> dict[str, object]:
+        """Return the built index as plain data (entries, postings, weights, spellings).
+
+        Terms and entry positions are kept as a few long arrays of numbers: a pickle writes an
+        int anew each time it meets it and remembers every object it wrote until it is done
+        (tens of bytes each), where the built index shares one string per term and one int per
+        entry. ``restore`` shares them again.
+        """
+        saved = {name: value for name, value in vars(self).items() if name not in self.NOT_SAVED}
+        ids = {term: number for number, term in enumerate(self.entries_using)}
+        saved["items"] = _ItemsSaved.of(self.items, ids)
+        for name in ("strong", "weak"):
+            postings: dict[str, tuple[int, ...]] = getattr(self, name)
+            saved[name] = (tuple(postings), _Flat.of(postings.values()))
+        return saved
+
+    @classmethod
+    def restore(
+        cls, saved: Mapping[str, object], analyzer: Analyzer, config: MatchConfig | None = None
+    ) -> EntryIndex:
+        """Return the index ``saved`` describes, reading questions with ``analyzer``.
+
+        ``analyzer`` must be one made for the same knowledge (Analyzer.for_knowledge); the
+        result answers exactly as the index that was saved.
+        """
+        index = cls.__new__(cls)
+        vars(index).update(saved)
+        index.analyzer = analyzer
+        index.config = config = config or MatchConfig()
+        items: _ItemsSaved = saved["items"]  # type: ignore[assignment]
+        index.items = items.restore(tuple(index.entries_using))
+        positions = tuple(item.position for item in index.items)  # one int per entry, shared
+        for name in ("strong", "weak"):
+            terms, flat = getattr(index, name)
+            lists = flat.lists(positions)
+            setattr(index, name, dict(zip(terms, lists, strict=True)))
+        index.unknown_idf = config.unknown_word_weight * math.log(1 + max(len(index.items), 1))
+        index._lookups = {}
+        is_common_english("")
+        return index
 
     def _build_lookup(self, words: dict[str, str]) -> None:
         """Weigh the terms and file every spelling a typo may be aimed at.

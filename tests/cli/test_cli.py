@@ -70,6 +70,26 @@ def test_ask_json_abstains_on_chatter(capsys: pytest.CaptureFixture[str]) -> Non
     assert payload["quotes"] == []
 
 
+def test_ask_keeps_a_large_knowledge_base_built_in_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot.engine.cache as cache
+    import bot.engine.core as core
+
+    monkeypatch.setattr(cache, "MIN_CACHED_ENTRIES", 0)  # "large": the project's 75 entries
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    loads: list[Path] = []
+    real_load = core.load_knowledge
+    monkeypatch.setattr(core, "load_knowledge", lambda path: loads.append(path) or real_load(path))
+
+    for _ in range(2):
+        assert main(["ask", "--json", "how long is the border between china and russia"]) == 0
+        assert "3,645" in json.loads(capsys.readouterr().out)["answer"]
+
+    assert len(loads) == 1  # the second ask read the engine the first one kept
+    assert len(list((tmp_path / "data" / "cache").glob("*.engine"))) == 1
+
+
 def test_ask_text_shows_answer_and_citations(capsys: pytest.CaptureFixture[str]) -> None:
     main(["ask", "who wrote this article?"])
     out = capsys.readouterr().out
@@ -222,14 +242,11 @@ def test_run_loads_the_knowledge_once_and_hands_the_bot_its_manager(
 ) -> None:
     import bot.discord_app.runner as runner
     import bot.engine.core as core
-    import bot.engine.lifecycle as lifecycle
 
     loads: list[Path] = []
-    real_load = lifecycle.load_knowledge
-    for module in (core, lifecycle):  # every way the CLI could load a knowledge directory
-        monkeypatch.setattr(
-            module, "load_knowledge", lambda path: loads.append(path) or real_load(path)
-        )
+    real_load = core.load_knowledge
+    # Every way the CLI loads a knowledge directory goes through the engine's core.
+    monkeypatch.setattr(core, "load_knowledge", lambda path: loads.append(path) or real_load(path))
     served = []
     monkeypatch.setattr(runner, "run_bot", lambda settings, manager: served.append(manager) or 0)
     monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
