@@ -19,7 +19,7 @@ the phrasing it repeats always meet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -43,6 +43,9 @@ WORDS_CACHE_SIZE = 65536
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"\w+")
+
+
+_normalize_once = normalize.__wrapped__  # normalize without its cache (see prepare_once)
 
 
 class Analyzer:
@@ -137,9 +140,18 @@ class Analyzer:
             prepared = self._prepared[text] = self._prepare(text)
         return prepared
 
-    def _prepare(self, text: str) -> str:
-        text = normalize(text)
-        if self._rewrite_words.may_match(text):
+    def prepare_once(self, text: str) -> str:
+        """``prepare``, remembering nothing: for the texts of a large index, each read once.
+
+        Remembering them would cost more than it saves (about a microsecond a text at 100,000
+        entries, and memory), as the loader's normalised texts are long gone by then.
+        """
+        return self._prepare(text, _normalize_once)
+
+    def _prepare(self, text: str, normalized: Callable[[str], str] = normalize) -> str:
+        text = normalized(text)
+        words = text.split()  # for the word filters; split again only when the text changed
+        if self._rewrite_words.may_match(words):
             if self._any_framing.search(text + " "):
                 for pattern in self._framings:
                     text = pattern.replace(text, "what about")
@@ -149,7 +161,8 @@ class Analyzer:
             if self._any_idiom.search(text + " "):
                 for pattern in self._idioms:
                     text = pattern.replace(text, "")
-        if self._opening_words.may_start(text):
+            words = text.split()
+        if self._opening_words.may_start(words):
             if self._any_greeting.match(text + " "):
                 for pattern in self._greetings:
                     text = pattern.strip_leading(text)
@@ -158,13 +171,14 @@ class Analyzer:
                 if found:
                     text = text[found.end() :].strip()
                     break
+            words = text.split()
         if (
-            self._small_talk_words.may_be(text)
+            self._small_talk_words.may_be(words)
             and self._any_small_talk.match(text + " ")
             and any(pattern.fullmatch(text) for pattern in self._small_talk)
         ):
             return ""
-        if not self._question_words.may_be(text) or not self._any_question.fullmatch(text + " "):
+        if not self._question_words.may_be(words) or not self._any_question.fullmatch(text + " "):
             return text
         for pattern, say in self._questions:
             if pattern.fullmatch(text):

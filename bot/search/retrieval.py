@@ -49,6 +49,10 @@ FEW_NEARBY = 64
 # Up to this many entries, every entry's kinds are read at build, so no question pays for them
 # (30 ms for the project's 75 entries); above it, each entry's are read when first shortlisted.
 EAGER_KINDS_ENTRIES = 2000
+# Up to this many entries, the texts read to build the index are remembered (normalize's and
+# prepare's caches): the loader has just normalised the same phrasings, so most are found there.
+# Above it, they are long gone from those caches by the time the index reads them.
+REMEMBERED_ENTRIES = 2000
 # Words looked up are remembered, up to this many.
 LOOKUP_CACHE_SIZE = 4096
 # Up to this many phrasings, an entry's phrasings are searched one by one for a question's words.
@@ -335,7 +339,9 @@ class EntryIndex:
 
         Returns each word of the phrasings and answers with its term, in the order first met.
         """
-        analyzer, prepare = self.analyzer, self.analyzer.prepare
+        analyzer = self.analyzer
+        # Each text of a large index is read once: remembering it would only cost.
+        prepare = analyzer.prepare if len(entries) <= REMEMBERED_ENTRIES else analyzer.prepare_once
         aspect_sets: dict[frozenset[str], frozenset[str]] = {}  # one copy of each, shared
         # Postings: for each term, the entries using it in a phrasing (strong) or only in the
         # answer and quotes (weak), in entry order.

@@ -30,7 +30,8 @@ _HELD_LETTER = re.compile(r"([^\W\d_])\1{2,}")
 # Most text is plain: ASCII letters, spaces and punctuation that only separates words. It needs
 # no Unicode, markup, apostrophe or number rule, and takes a short way (the same result, faster).
 _PLAIN = re.compile(r"[A-Za-z\s,.?!;()\"-]*")
-_PLAIN_SEPARATORS = str.maketrans(dict.fromkeys(',.?!;()"-', " "))
+# The separators, as bytes: bytes.translate is several times faster than str.translate.
+_PLAIN_SEPARATORS = bytes.maketrans(b',.?!;()"-', b" " * 9)
 _PLAIN_HELD_LETTER = re.compile(r"([a-z])\1\1")  # in plain lowercase text, a far faster search
 
 
@@ -40,7 +41,8 @@ _PLAIN_HELD_LETTER = re.compile(r"([a-z])\1\1")  # in plain lowercase text, a fa
 def normalize(text: str) -> str:
     """Return ``text`` casefolded, as single-spaced words, without markup or punctuation."""
     if text.isascii() and _PLAIN.fullmatch(text):
-        plain = text.lower().translate(_PLAIN_SEPARATORS)  # one for one: letters stay adjacent
+        # One for one, so letters stay adjacent; plain text is ASCII, so bytes say it exactly.
+        plain = text.lower().encode("ascii").translate(_PLAIN_SEPARATORS).decode("ascii")
         if _PLAIN_HELD_LETTER.search(plain):
             plain = _HELD_LETTER.sub(r"\1", plain)
         return " ".join(plain.split())

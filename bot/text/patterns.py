@@ -100,21 +100,27 @@ class WordFilter:
             words |= pattern.words
         self._words = frozenset(words)
 
-    def may_match(self, text: str) -> bool:
-        """False only when no pattern can match anywhere in normalised ``text``."""
-        return self._words is None or not self._words.isdisjoint(text.split())
+    # Each takes normalised text, or its words (text.split()) when the caller has them already.
 
-    def may_start(self, text: str) -> bool:
+    def may_match(self, text: str | Sequence[str]) -> bool:
+        """False only when no pattern can match anywhere in normalised ``text``."""
+        if self._words is None:
+            return True
+        return not self._words.isdisjoint(text.split() if isinstance(text, str) else text)
+
+    def may_start(self, text: str | Sequence[str]) -> bool:
         """False only when no pattern can match at the start of normalised ``text``."""
         if self._words is None or self._any_word:
             return True
-        return text.split(" ", 1)[0] in self._words
+        if isinstance(text, str):
+            return text.split(" ", 1)[0] in self._words
+        return bool(text) and text[0] in self._words
 
-    def may_be(self, text: str) -> bool:
+    def may_be(self, text: str | Sequence[str]) -> bool:
         """False only when no pattern can match all of normalised ``text``."""
         if self._words is None or self._any_word:
             return True
-        return self._words.issuperset(text.split())
+        return self._words.issuperset(text.split() if isinstance(text, str) else text)
 
 
 def first_of(patterns: Sequence[Pattern]) -> re.Pattern[str]:
