@@ -36,6 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import rapidfuzz
+import yaml
+
 from bot.knowledge.model import KnowledgeBase
 from bot.search.retrieval import collector_paused
 
@@ -52,8 +55,12 @@ _CODE_ROOT = Path(__file__).resolve().parent.parent  # the bot package
 
 @functools.cache
 def code_digest() -> str:
-    """Hash citebot's own files (code, lexicon, word lists) and the interpreter's version."""
-    hasher = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
+    """Hash citebot's own files (code, lexicon, word lists) and the versions it runs on.
+
+    PyYAML reads the files and rapidfuzz is the matcher's: an upgrade of either is a new key.
+    """
+    versions = f"{FORMAT}\0{sys.version}\0{yaml.__version__}\0{rapidfuzz.__version__}\0"
+    hasher = hashlib.sha256(versions.encode())
     for path in sorted(_CODE_ROOT.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".yaml", ".txt"):
             hasher.update(path.relative_to(_CODE_ROOT).as_posix().encode() + b"\0")
