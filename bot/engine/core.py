@@ -17,6 +17,7 @@ from bot.search.config import DEFAULT, MatchConfig, Thresholds
 from bot.search.matcher import Matcher
 from bot.search.quotes import QuoteFinder
 from bot.search.results import AskResult, QuoteHit
+from bot.search.retrieval import collector_paused
 from bot.text.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -148,8 +149,11 @@ def load_engine(
     With a ``cache``, an engine built before from the same files by the same code is read
     from it instead, and one built here is kept in it (see bot/engine/cache.py).
     """
-    engine = build_engine(directory, config, cache=cache)
-    settle_heap()
+    # As a reload builds (lifecycle.py): the collector paused while millions of objects are
+    # made, and back on only once they are exempted from it, so it never walks them young.
+    with collector_paused():
+        engine = build_engine(directory, config, cache=cache)
+        settle_heap()
     return engine
 
 

@@ -11,6 +11,7 @@ vocabulary plus made-up words, so questions share words with many entries, as re
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import resource
 import statistics
@@ -26,6 +27,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import CitedQuote, Entry
 from bot.search.analysis import Analyzer
 from bot.search.matcher import Matcher
+from bot.search.retrieval import collector_paused
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.text.normalize import normalize
 
@@ -148,7 +150,9 @@ def bench_synthetic(size: int, repeat: int) -> list[str]:
     rng = random.Random(size)
     entries = _synthetic_entries(size)
     start = time.perf_counter()
-    matcher = Matcher(entries)
+    with collector_paused():  # as the bot builds (bot/engine/lifecycle.py's _load)
+        matcher = Matcher(entries)
+        gc.freeze()
     build = time.perf_counter() - start
     settle_heap()  # as load_engine and a reload do
     picked = [rng.choice(entries) for _ in range(100)]

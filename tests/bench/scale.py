@@ -180,12 +180,15 @@ def bench_in_process(directory: Path, made: list[tuple[str, str]], size: int) ->
     """Build the engine here: index time and memory, ask latency, typo'd alternates answered."""
     from bot.engine import Engine, settle_heap
     from bot.knowledge.loader import load_knowledge
+    from bot.search.retrieval import collector_paused
 
     knowledge = load_knowledge(directory)
     gc.collect()
     before = _rss_mib()
     start = time.perf_counter()
-    engine = Engine(knowledge)
+    with collector_paused():  # as the bot builds (bot/engine/lifecycle.py's _load)
+        engine = Engine(knowledge)
+        gc.freeze()
     build = time.perf_counter() - start
     settle_heap()
     held = _rss_mib() - before
