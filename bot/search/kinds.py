@@ -31,6 +31,10 @@ _WORD = r"[A-Z][\w'’-]*"  # a capitalised word
 _CAPITALISED = re.compile(rf"\b{_WORD}")
 # A name of several words: capitalised words, "of", "for" or "the" between ("Bank of China");
 # not "and", which joins two names ("Russia and China").
+# Characters a case-insensitive ASCII pattern matches that lowercasing does not turn into the
+# letter it matches ("ı", "ſ"), or turns into two characters ("İ"): every other character
+# lowercases into what such a pattern matches case-insensitively, in the same place.
+_LOWERS_UNLIKE_RE = re.compile("[\u0130\u0131\u017f]")
 _FULL_NAME = re.compile(rf"\b{_WORD}(?:\s+(?:(?:of|for|the)\s+)?{_WORD})+")
 
 
@@ -121,10 +125,12 @@ class Kinds:
         self._may_start = {word: sorted(found | set(any_word)) for word, found in starting.items()}
         self._may_start_any_word = any_word
         self._at_start = [(order, kind) for order, kind in enumerate(self.kinds) if kind.at_start]
-        # For each kind with evidence, one search that says whether any of it is in a text: most
-        # answers show few kinds, and one failed search is cheaper than each pattern's finditer.
-        self._any_evidence = {
-            kind.name: _any_of(kind.evidence) for kind in self.kinds if kind.evidence
+        # Each kind's evidence, to search lowercased text with: case-insensitive searching is
+        # twice as slow. Only for patterns of ASCII without capitals (all of kinds.yaml's).
+        self._lowered_evidence = {
+            kind.name: tuple(re.compile(pattern.pattern) for pattern in kind.evidence)
+            for kind in self.kinds
+            if all(_lowercase_ascii(pattern.pattern) for pattern in kind.evidence)
         }
 
     @property
@@ -193,10 +199,14 @@ class Kinds:
         if stated:
             return Answers(self._with_broader(stated), names, True, by_phrasing, words)
         shown_by: dict[str, list[tuple[str, ...]]] = {}
+        # The same matches at the same places, when lowercasing keeps every character's place
+        # and changes no match of an ASCII pattern (see _LOWERS_UNLIKE_RE).
+        lowered = "" if _LOWERS_UNLIKE_RE.search(answer) else answer.lower()
         for kind in self.kinds:
-            found = []
-            any_evidence = self._any_evidence.get(kind.name)
-            if any_evidence is not None and any_evidence.search(answer):
+            evidence = self._lowered_evidence.get(kind.name) if lowered else None
+            if evidence is not None:
+                found = [_words_at(answer, m) for e in evidence for m in e.finditer(lowered)]
+            else:
                 found = [_words_at(answer, m) for e in kind.evidence for m in e.finditer(answer)]
             if kind.needs_full_names:
                 found += [tuple(normalize(m.group()).split()) for m in _FULL_NAME.finditer(answer)]
@@ -286,21 +296,9 @@ def _after(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?i:{before})\s+(?:the\s+|[a-z]+\s+)?({_WORD}(?:\s+{_WORD})*)")
 
 
-def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
-    """Return one pattern that finds a text holding a match of any of ``patterns``.
-
-    It matches where the first of them that matches does; patterns that cannot be joined
-    (different flags, a back-reference) give a pattern that matches anywhere, so nothing is
-    ever skipped.
-    """
-    flags = {pattern.flags for pattern in patterns}
-    joined = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
-    if len(flags) == 1 and not re.search(r"\\[1-9]|\(\?P=", joined):
-        try:
-            return re.compile(joined, flags.pop())
-        except re.error:
-            pass
-    return re.compile("")
+def _lowercase_ascii(pattern: str) -> bool:
+    """True for a regex of ASCII with no capital letter but in escapes (\\S, \\W, \\B...)."""
+    return pattern.isascii() and not re.search("[A-Z]", re.sub(r"\\.", "", pattern))
 
 
 def _starts(pattern: Pattern, padded: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -376,3 +377,29 @@ def test_kinds_read_when_first_needed_decide_as_kinds_read_at_build(
         assert (first.outcome, first.candidates) == (second.outcome, second.candidates), question
     assert any(eager.ask(q).outcome is Outcome.NOT_IN_ARTICLE for q in questions)
     assert lazy.answer_kinds() == eager.answer_kinds()
+
+
+def test_an_answer_shows_the_same_kinds_as_a_case_blind_search_finds() -> None:
+    """Evidence is searched in lowercased text; it must find what a case-blind search does.
+
+    Over every knowledge and eval text, in capitals too, and texts holding the letters that a
+    case-blind search matches unlike their lowercase ("ı", "ſ", "İ", the Kelvin sign).
+    """
+    from tests.text.test_normalize import _every_text
+
+    texts = _every_text()
+    texts += [text.upper() for text in texts]
+    texts += [
+        "It took ſix MONTHS and cost $5BN.",
+        "In İstanbul on MONDAY the 3RD, they met for ıı weeks.",
+        "The 300\u212am pipeline opens NEXT year.",
+        "Called the NEW DEVELOPMENT BANK in 2015.",
+    ]
+    case_blind = copy.copy(KINDS)
+    case_blind._lowered_evidence = {}  # every pattern searched as written: case-insensitive
+    assert KINDS._lowered_evidence  # the fast way is taken for kinds.yaml's patterns
+    shown = 0
+    for text in texts:
+        assert KINDS.of_entry((), text) == case_blind.of_entry((), text), text
+        shown += bool(KINDS.of_entry((), text).shown_by)
+    assert shown > 100
