@@ -23,13 +23,12 @@ bot's own state directory (docs/deploy.md); keep it so.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import os
-import pickle
 import sys
-import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -150,6 +149,10 @@ class EngineCache:
         and now as its load time, as a load of the files would.
         """
         path = self.path(key)
+        if not path.is_file():
+            return None
+        import pickle  # only when there is a file to read: a one-shot command starts faster
+
         try:
             # Millions of objects are made at once: the collector would walk them again and
             # again, and none of them is garbage (load_engine's settle_heap freezes them).
@@ -166,7 +169,8 @@ class EngineCache:
         except Exception as error:  # a torn, old or foreign file: load from the files instead
             self.discard(key, error)
             return None
-        os.utime(path)  # newest first when pruning
+        with contextlib.suppress(OSError):  # read-only, or removed meanwhile: it was read
+            os.utime(path)  # newest first when pruning
         knowledge = replace(
             knowledge, directory=Path(place or directory).resolve(), loaded_at=datetime.now(UTC)
         )
@@ -191,6 +195,9 @@ class EngineCache:
         """
         if len(knowledge.entries) < self.min_entries:
             return False
+        import pickle
+        import tempfile
+
         temporary = None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
