@@ -6,16 +6,20 @@ so the result is kept in ``DATA_DIR/cache`` under a key made of both, and a late
 bot, or of a one-shot ``python -m bot ask``) with the same files and the same code reads it back
 instead: the same entries, the same index, the same answers.
 
-- The key hashes every file under the knowledge directory (path and bytes) and every file of
-  the ``bot`` package (code, lexicon, word lists), with the Python version and this module's
-  format. Any edit, upgrade or checkout gives a new key; nothing is ever trusted by date.
+- The key hashes everything under the knowledge directory (folders, files' bytes, links'
+  targets; see knowledge_digest) and every file of the ``bot`` package (code, lexicon, word
+  lists), with the Python, PyYAML and rapidfuzz versions and this module's format. Each
+  article's text, as the loader read it, is checked against its file before use (a ``file:``
+  may name a text the key does not cover). Any edit, upgrade or checkout gives a new key;
+  nothing is ever trusted by date.
 - Only knowledge bases of at least ``MIN_CACHED_ENTRIES`` entries are kept: a small one builds
   faster than it would be read.
-- Only a knowledge base that loaded without a problem is kept, and only when its files did not
-  change while it loaded. A cache file that cannot be read is removed and the knowledge is
-  loaded from its files, as if there were none.
+- Only a knowledge base that loaded without a problem is kept, and only when no file was saved
+  while it loaded. A cache file that cannot be read is removed and the knowledge is loaded
+  from its files, as if there were none.
 - Files are written whole (a temporary file, then a rename) with the owner's permissions only,
-  and the newest ``KEEP`` are kept.
+  in a folder only the owner may enter, and the newest ``KEEP`` are kept; a file that is not
+  this user's own, or that others could write, is never read.
 
 Cache files are pickles: whoever can write ``DATA_DIR`` can run code as the bot. It is the
 bot's own state directory (docs/deploy.md); keep it so.
@@ -30,9 +34,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import rapidfuzz
@@ -58,62 +63,112 @@ def code_digest() -> str:
 
     PyYAML reads the files and rapidfuzz is the matcher's: an upgrade of either is a new key.
     """
-    versions = f"{FORMAT}\0{sys.version}\0{yaml.__version__}\0{rapidfuzz.__version__}\0"
-    hasher = hashlib.sha256(versions.encode())
+    hasher = _Hasher()
+    for version in (str(FORMAT), sys.version, yaml.__version__, rapidfuzz.__version__):
+        hasher.add(version.encode())
     for path in sorted(_CODE_ROOT.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".yaml", ".txt"):
-            hasher.update(path.relative_to(_CODE_ROOT).as_posix().encode() + b"\0")
-            hasher.update(path.read_bytes() + b"\0")
+            hasher.add(os.fsencode(path.relative_to(_CODE_ROOT)), path.read_bytes())
     return hasher.hexdigest()
 
 
 def knowledge_digest(directory: Path) -> str:
-    """Hash every file under a knowledge directory: its path there and its bytes.
+    """Hash everything under a knowledge directory the loader could read or trip over.
 
-    Symbolic links are followed (the loader follows an article folder's), each real folder
-    read once; names starting with "." at the top (``.git``) are not knowledge. Raises
-    OSError when a file cannot be read.
+    Every folder (an empty one may be a misnamed article), every regular file with its bytes,
+    every link with where it points, and the name of anything else (a pipe, a broken link),
+    by its path there. Links are followed (the loader follows an article folder's), except
+    back up into a folder being walked; names starting with "." at the top (``.git``) are not
+    knowledge. Raises OSError when something cannot be read.
     """
-    hasher = hashlib.sha256()
-    for path in _files(Path(directory)):
-        hasher.update(path.relative_to(directory).as_posix().encode() + b"\0")
-        hasher.update(path.read_bytes() + b"\0")
+    hasher = _Hasher()
+    _walk(Path(directory), PurePath(), frozenset(), hasher, _contents)
     return hasher.hexdigest()
 
 
-def _files(directory: Path) -> list[Path]:
-    found: list[Path] = []
-    seen: set[tuple[int, int]] = set()
-    for root, folders, files in os.walk(directory, followlinks=True):
-        status = os.stat(root)
-        if (status.st_dev, status.st_ino) in seen:  # a link back up: read once
-            folders.clear()
-            continue
-        seen.add((status.st_dev, status.st_ino))
-        if Path(root) == directory:
-            folders[:] = [name for name in folders if not name.startswith(".")]
-            files = [name for name in files if not name.startswith(".")]
-        folders.sort()
-        found += [Path(root, name) for name in sorted(files)]
-    return found
+def knowledge_stamp(directory: Path) -> str:
+    """Hash what ``knowledge_digest`` walks, each file by its size, time and inode, unread.
 
-
-def _outside(knowledge: KnowledgeBase, directory: Path) -> tuple[tuple[str, str], ...]:
-    """Return (path, hash) of each article text the knowledge read from outside ``directory``.
-
-    A source's ``file:`` may name a text elsewhere ("../shared/article.txt"): the key does
-    not cover it, so the cache file records it and checks it before it is used.
+    Two equal stamps around a load say no file was saved meanwhile (see load_engine).
     """
-    directory = directory.resolve()
-    found = []
+    hasher = _Hasher()
+    _walk(Path(directory), PurePath(), frozenset(), hasher, _status)
+    return hasher.hexdigest()
+
+
+def _contents(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _status(path: str) -> bytes:
+    status = os.stat(path)
+    return f"{status.st_size} {status.st_mtime_ns} {status.st_ino}".encode()
+
+
+def _walk(
+    folder: Path,
+    relative: PurePath,
+    ancestors: frozenset[str],
+    hasher: _Hasher,
+    describe: Callable[[str], bytes],
+) -> None:
+    ancestors = ancestors | {os.path.realpath(folder)}
+    with os.scandir(folder) as listing:
+        found = sorted(listing, key=lambda item: os.fsencode(item.name))
+    for item in found:
+        if not relative.parts and item.name.startswith("."):
+            continue
+        path = relative / item.name
+        if item.is_symlink():
+            hasher.add(b"link", os.fsencode(path), os.fsencode(os.readlink(item.path)))
+        if item.is_dir():
+            hasher.add(b"folder", os.fsencode(path))
+            if os.path.realpath(item.path) not in ancestors:  # else a loop: once is enough
+                _walk(Path(item.path), path, ancestors, hasher, describe)
+        elif item.is_file():
+            hasher.add(b"file", os.fsencode(path), describe(item.path))
+        else:
+            hasher.add(b"other", os.fsencode(path))
+
+
+class _Hasher:
+    """SHA-256 over fields, each prefixed with its length: no two sequences of fields collide."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, *fields: bytes) -> None:
+        for field in fields:
+            self._hash.update(len(field).to_bytes(8, "big") + field)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _texts(knowledge: KnowledgeBase) -> dict[str, str]:
+    """Return each article's id with a hash of its text as the loader read it."""
+    return {
+        source.id: hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        for source in knowledge.sources.values()
+    }
+
+
+def _texts_unchanged(knowledge: KnowledgeBase, texts: dict[str, str], directory: Path) -> bool:
+    """True when each article's text file under ``directory`` still holds what was read.
+
+    A source's ``file:`` may name a text the key does not cover: outside the folder
+    ("../shared/article.txt"), or in a hidden one. UTF-8 text round-trips to its bytes.
+    """
+    parent = Path(directory).resolve().parent
     for source in knowledge.sources.values():
-        path = Path(source.file)
-        if not path.is_absolute():  # shown relative to the knowledge directory's parent
-            path = directory.parent / path
-        path = path.resolve()
-        if not path.is_relative_to(directory):
-            found.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
-    return tuple(found)
+        path = Path(source.file)  # shown relative to the knowledge directory's parent
+        try:
+            read = (path if path.is_absolute() else parent / path).read_bytes()
+        except OSError:
+            return False
+        if hashlib.sha256(read).hexdigest() != texts.get(source.id):
+            return False
+    return True
 
 
 class EngineCache:
@@ -126,16 +181,24 @@ class EngineCache:
     def key(self, directory: Path) -> str | None:
         """Return the key of a knowledge directory as it is now, with this code.
 
-        None when a file cannot be read: the loader will say what is wrong with it.
+        None when something cannot be read: the loader will say what is wrong with it.
         """
         # The folder's name too: entries show their files relative to the folder's parent.
         try:
-            name = Path(directory).resolve().name
-            both = f"{code_digest()}\0{name}\0{knowledge_digest(directory)}"
+            hasher = _Hasher()
+            name = os.fsencode(Path(directory).resolve().name)
+            hasher.add(code_digest().encode(), name, knowledge_digest(directory).encode())
         except OSError as error:
             log.info("not using the engine cache: %s", error)
             return None
-        return hashlib.sha256(both.encode()).hexdigest()[:32]
+        return hasher.hexdigest()[:32]
+
+    def stamp(self, directory: Path) -> str | None:
+        """Return the stamp of a knowledge directory (knowledge_stamp), None if unreadable."""
+        try:
+            return knowledge_stamp(directory)
+        except OSError:
+            return None
 
     def path(self, key: str) -> Path:
         return self.root / f"{key}{SUFFIX}"
@@ -146,28 +209,37 @@ class EngineCache:
         """Return the knowledge and saved index kept under ``key`` for ``directory``, or None.
 
         The knowledge is given ``place`` (default: ``directory``) as where it was loaded from
-        and now as its load time, as a load of the files would.
+        and now as its load time, as a load of the files would. Only a file of this user's,
+        that no one else can write, is read.
         """
         path = self.path(key)
-        if not path.is_file():
+        try:
+            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            return None
+        except OSError as error:  # DATA_DIR not ours to read, say: load from the files
+            log.info("not using the engine cache: %s", error)
             return None
         import pickle  # only when there is a file to read: a one-shot command starts faster
 
-        try:
-            # Millions of objects are made at once: the collector would walk them again and
-            # again, and none of them is garbage (load_engine's settle_heap freezes them).
-            with path.open("rb") as file, collector_paused():
-                held = pickle.load(file)
-            stored_key, knowledge, saved_index, outside = held
-            if stored_key != key or not isinstance(knowledge, KnowledgeBase):
-                raise ValueError("holds another knowledge base")
-            if _outside(knowledge, directory) != outside:
-                log.info("not using the engine cache: an article text outside it changed")
+        with os.fdopen(handle, "rb") as file:
+            status = os.fstat(file.fileno())
+            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+                log.warning("not reading %s: it is not this user's own file", path)
                 return None
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # a torn, old or foreign file: load from the files instead
-            self.discard(key, error)
+            try:
+                # Millions of objects are made at once: the collector would walk them again
+                # and again, and none is garbage (load_engine's settle_heap freezes them).
+                with collector_paused():
+                    held = pickle.load(file)
+                stored_key, knowledge, saved_index, texts = held
+                if stored_key != key or not isinstance(knowledge, KnowledgeBase):
+                    raise ValueError("holds another knowledge base")
+            except Exception as error:  # torn, old or foreign: load from the files instead
+                self.discard(key, error)
+                return None
+        if not _texts_unchanged(knowledge, texts, directory):
+            log.info("not using the engine cache: an article's text changed")
             return None
         with contextlib.suppress(OSError):  # read-only, or removed meanwhile: it was read
             os.utime(path)  # newest first when pruning
@@ -186,30 +258,33 @@ class EngineCache:
         except OSError as failure:
             log.warning("could not remove %s: %s", path, failure)
 
-    def store(
-        self, key: str, directory: Path, knowledge: KnowledgeBase, saved_index: dict[str, Any]
-    ) -> bool:
-        """Keep a knowledge base built from ``directory`` under ``key``; True when written.
+    def wants(self, knowledge: KnowledgeBase) -> bool:
+        """True for a knowledge base large enough to keep (MIN_CACHED_ENTRIES)."""
+        return len(knowledge.entries) >= self.min_entries
 
-        Never raises for the disk: a cache that cannot be written costs only the next start.
+    def store(self, key: str, knowledge: KnowledgeBase, saved_index: dict[str, Any]) -> bool:
+        """Keep a built knowledge base under ``key``; True when it was written.
+
+        Never raises: a cache that cannot be written costs only the next start.
         """
-        if len(knowledge.entries) < self.min_entries:
+        if not self.wants(knowledge):
             return False
         import pickle
         import tempfile
 
         temporary = None
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.root, suffix=".tmp")
             with os.fdopen(handle, "wb") as file:
-                held = (key, knowledge, saved_index, _outside(knowledge, directory))
+                held = (key, knowledge, saved_index, _texts(knowledge))
                 pickle.dump(held, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path(key))
-        except OSError as error:
+        except Exception as error:  # the disk, or a pickling failure (memory, say)
             log.warning("could not write the engine cache in %s: %s", self.root, error)
             if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    Path(temporary).unlink(missing_ok=True)
             return False
         self._prune()
         return True

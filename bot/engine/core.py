@@ -180,10 +180,16 @@ def build_engine(
             return Engine(knowledge, config, saved_index=saved_index)
         except Exception as error:  # a file that reads but does not fit: build it anew
             cache.discard(key, error)
+    stamp = cache.stamp(directory)
     engine = Engine(replace(load_knowledge(directory), directory=place), config)
-    if cache.key(directory) == key:  # not edited while it loaded
+    # Kept only when nothing was saved while it loaded: not even a save undone since, which
+    # the key alone would not show.
+    if cache.wants(engine.knowledge) and (cache.stamp(directory), cache.key(directory)) == (
+        stamp,
+        key,
+    ):
         normalize.cache_clear()  # the texts just loaded, not needed again: room for the copy
-        cache.store(key, directory, engine.knowledge, engine.saved_index())
+        cache.store(key, engine.knowledge, engine.saved_index())
     return engine
 
 

@@ -298,7 +298,7 @@ def _after(words: Iterable[str]) -> re.Pattern[str]:
 
 def _lowercase_ascii(pattern: str) -> bool:
     """True for a regex of ASCII with no capital letter but in escapes (\\S, \\W, \\B...)."""
-    return pattern.isascii() and not re.search("[A-Z]", re.sub(r"\\.", "", pattern))
+    return pattern.isascii() and not any(map(str.isupper, re.sub(r"\\.", "", pattern)))
 
 
 def _starts(pattern: Pattern, padded: str) -> bool:

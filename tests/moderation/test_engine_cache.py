@@ -17,11 +17,12 @@ import yaml
 
 import bot.engine.core as core
 from bot.engine import Engine, load_engine
-from bot.engine.cache import KEEP, SUFFIX, EngineCache
+from bot.engine.cache import KEEP, SUFFIX, EngineCache, _texts
 from bot.engine.lifecycle import KnowledgeManager
 from bot.knowledge.model import KnowledgeError
+from bot.search.retrieval import EntryIndex
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from tests.moderation.conftest import ENERGY, NEW_QUESTION, add_new_entry
+from tests.moderation.conftest import ENERGY, NEW_ENTRY, NEW_QUESTION, add_new_entry
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 
@@ -111,11 +112,13 @@ def test_a_broken_edit_is_reported_even_when_the_last_good_one_is_cached(
         pytest.param(lambda path, _: path.write_bytes(path.read_bytes()[:1000]), id="torn"),
         pytest.param(lambda path, _: path.write_bytes(b"not a pickle"), id="garbage"),
         pytest.param(
-            lambda path, _: path.write_bytes(pickle.dumps(("another key", None, None))),
+            lambda path, _: path.write_bytes(pickle.dumps(("another key", None, None, {}))),
             id="another knowledge base",
         ),
         pytest.param(
-            lambda path, built: path.write_bytes(pickle.dumps((path.stem, built.knowledge, {}))),
+            lambda path, built: path.write_bytes(
+                pickle.dumps((path.stem, built.knowledge, {}, _texts(built.knowledge)))
+            ),
             id="an index that does not fit",
         ),
     ],
@@ -243,3 +246,123 @@ def test_a_folder_of_another_name_is_another_key(knowledge: Path, cache: EngineC
     # Entries show their files as "knowledge/articles/...": a copy named otherwise shows its own.
     renamed = Path(shutil.copytree(knowledge, knowledge.parent / "other-name"))
     assert cache.key(renamed) != cache.key(knowledge)
+
+
+def test_the_index_read_back_is_the_index_built(knowledge: Path, cache: EngineCache) -> None:
+    built = load_engine(knowledge, cache=cache)._matcher.index
+    read_back = load_engine(knowledge, cache=cache)._matcher.index
+
+    for name in vars(built).keys() - EntryIndex.NOT_SAVED:
+        mine, theirs = getattr(read_back, name), getattr(built, name)
+        assert mine == theirs, name
+        if isinstance(theirs, dict):
+            assert list(mine) == list(theirs), name  # the same order: ties are broken by it
+    assert [item.entry.id for item in read_back.items] == [item.entry.id for item in built.items]
+
+
+def test_an_article_text_in_a_hidden_folder_is_checked_too(
+    knowledge: Path, cache: EngineCache, loads: list[Path]
+) -> None:
+    article = knowledge / "articles" / "beijing-moscow"
+    (knowledge / ".texts").mkdir()
+    shutil.move(article / "article.txt", knowledge / ".texts" / "article.txt")
+    with (article / "article.yaml").open("a", encoding="utf-8") as meta:
+        meta.write("file: ../../.texts/article.txt\n")
+    load_engine(knowledge, cache=cache)
+    text = (knowledge / ".texts" / "article.txt").read_text(encoding="utf-8")
+    (knowledge / ".texts" / "article.txt").write_text(
+        text.replace("sixth largest", "seventh largest"), encoding="utf-8"
+    )
+
+    with pytest.raises(KnowledgeError, match="not found verbatim"):
+        load_engine(knowledge, cache=cache)
+
+
+def test_a_link_pointed_elsewhere_is_another_key(knowledge: Path, cache: EngineCache) -> None:
+    drafts = knowledge / "Drafts"  # sorts before "articles": walked first
+    shutil.move(knowledge / "articles" / "beijing-moscow", drafts / "v1")
+    shutil.copytree(drafts / "v1", drafts / "v2")
+    with (drafts / "v2" / "qa" / "energy.yaml").open("a", encoding="utf-8") as qa:
+        qa.write(NEW_ENTRY)
+    link = knowledge / "articles" / "beijing-moscow"
+    link.symlink_to(Path("..", "Drafts", "v1"), target_is_directory=True)
+    key = cache.key(knowledge)
+
+    link.unlink()
+    link.symlink_to(Path("..", "Drafts", "v2"), target_is_directory=True)
+
+    assert cache.key(knowledge) != key
+
+
+def test_an_empty_misnamed_folder_is_reported_even_when_cached(
+    knowledge: Path, cache: EngineCache
+) -> None:
+    load_engine(knowledge, cache=cache)
+    (knowledge / "articles" / "Next_Article").mkdir()
+
+    with pytest.raises(KnowledgeError, match="Next_Article"):
+        load_engine(knowledge, cache=cache)
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_key(knowledge: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1, as an old editor might save it
+    (knowledge / name).write_text("notes", encoding="utf-8")
+    assert EngineCache(knowledge.parent / "cache").key(knowledge) is not None
+
+
+def test_nothing_is_kept_when_a_file_is_saved_while_loading(
+    knowledge: Path, cache: EngineCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = knowledge / ENERGY
+    real = core.load_knowledge
+
+    def load_while_a_save_comes_and_is_undone(directory: Path) -> object:
+        text = path.read_text(encoding="utf-8")
+        loaded = real(directory)
+        path.write_text(text + "\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")  # back as it was: the key alone cannot tell
+        return loaded
+
+    monkeypatch.setattr(core, "load_knowledge", load_while_a_save_comes_and_is_undone)
+    load_engine(knowledge, cache=cache)
+
+    assert not list(cache.root.glob(f"*{SUFFIX}"))
+
+
+def test_a_cache_file_others_could_write_is_not_read(
+    knowledge: Path, cache: EngineCache, loads: list[Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    load_engine(knowledge, cache=cache)
+    (kept,) = cache.root.glob(f"*{SUFFIX}")
+    kept.chmod(0o666)
+
+    with caplog.at_level(logging.WARNING, logger="bot.engine.cache"):
+        load_engine(knowledge, cache=cache)
+
+    assert len(loads) == 2
+    assert "it is not this user's own file" in caplog.text
+
+
+def test_a_cache_folder_that_cannot_be_read_or_written_costs_nothing_but_time(
+    knowledge: Path,
+    cache: EngineCache,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    load_engine(knowledge, cache=cache)
+    import bot.engine.cache as module
+
+    def refused(*args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(module.os, "open", refused)  # a DATA_DIR of another user's
+    monkeypatch.setattr(pickle, "dump", lambda *args, **kwargs: refused())
+    (kept,) = cache.root.glob(f"*{SUFFIX}")
+    kept.unlink()
+
+    with caplog.at_level(logging.WARNING, logger="bot.engine.cache"):
+        engine = load_engine(knowledge, cache=cache)
+
+    assert engine.ask("who wrote the article").entry is not None
+    assert "could not write the engine cache" in caplog.text
+    assert not list(cache.root.glob("*.tmp"))

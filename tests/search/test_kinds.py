@@ -403,3 +403,20 @@ def test_an_answer_shows_the_same_kinds_as_a_case_blind_search_finds() -> None:
         assert KINDS.of_entry((), text) == case_blind.of_entry((), text), text
         shown += bool(KINDS.of_entry((), text).shown_by)
     assert shown > 100
+
+
+@pytest.mark.parametrize(
+    ("pattern", "lowercase"),
+    [
+        (r"\b(next|coming)\b", True),
+        (r"\d{2,4}s\b\S\W\B", True),  # capitals only in escapes
+        (r"\b[A-Z][a-z]+", False),  # a capital: searched case-blind, as written
+        (r"\bcafé\b", False),  # not ASCII
+    ],
+)
+def test_only_lowercase_ascii_evidence_is_searched_in_lowercased_text(
+    pattern: str, lowercase: bool
+) -> None:
+    from bot.search.kinds import _lowercase_ascii
+
+    assert _lowercase_ascii(pattern) is lowercase
