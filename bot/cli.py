@@ -245,8 +245,7 @@ def check(settings: Settings, directory: Path) -> int:
 NEXT_STEPS = """\
 Next:
   1. Write its entries in {folder}/qa/<topic>.yaml (see docs/moderators.md, "An entry");
-     they belong to this article, with no source: field. Include its own "Who wrote the
-     article?": questions about "the article" in its channel are answered from it alone.
+     they belong to this article, with no source: field.
   2. .venv/bin/python -m bot validate       checks every quote against the text
   3. .venv/bin/python -m bot coverage       lists the paragraphs no entry quotes yet
 A running bot picks the folder up at its next reload."""

@@ -127,7 +127,6 @@ class Matcher:
             article,
             thresholds,
             about_the_article=article is not None and analyzer.refers_to_document(prepared),
-            names_its_text=analyzer.refers_to_document,
         )
         if not scored:
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="no candidates")

@@ -264,7 +264,6 @@ def prefer_article(
     thresholds: Thresholds,
     *,
     about_the_article: bool = False,
-    names_its_text: Callable[[str], bool] | None = None,
 ) -> list[Scored]:
     """Keep only ``article``'s entries when the question is as much about it as about another.
 
@@ -275,21 +274,9 @@ def prefer_article(
     article", "the author"), whenever ``article`` has an entry that could answer on its own
     (at the answer threshold), however well another article's entry scores. Otherwise an
     article whose entry leads clearly still wins: the question is about that article.
-
-    Such a question is never answered by another article's entry about its own text (one whose
-    closest phrasing ``names_its_text``: "who wrote the article?"): in a channel of an article
-    without one, that would be the other article's writer. Another article's entry about its
-    subject ("how long is the border") may still answer "does the article say how long...".
     """
     if article is None or not scored:
         return scored
-    if about_the_article and names_its_text is not None:
-        scored = [
-            s
-            for s in scored
-            if s.candidate.entry.source_id == article
-            or not names_its_text(s.candidate.matched_phrasing)
-        ]
     mine = [s for s in scored if s.candidate.entry.source_id == article]
     if not mine or len(mine) == len(scored):
         return scored

@@ -478,19 +478,3 @@ def test_a_question_about_the_article_itself_goes_to_the_channels_even_if_anothe
 
     assert author.entry is not None and author.entry.id == "harbour-article-author"
     assert content.entry is not None and content.entry.id == "border-length"
-
-
-def test_an_article_without_an_entry_about_its_text_is_not_given_anothers_writer(
-    knowledge: Path,
-) -> None:
-    add_second_article(knowledge, about=False)  # the harbour article says nothing of its writer
-    engine = load_engine(knowledge)
-
-    for channel in ("harbour-library", None):  # its own channel, or any: it is the newest
-        author = engine.ask("who wrote the article?", article=channel)
-        assert author.entry is None, channel  # not "Andrew Hammond", the other article's
-        border = engine.ask("does the article say how long the border is", article=channel)
-        assert border.entry is not None and border.entry.id == "border-length"
-
-    first = engine.ask("who wrote the article?", article="beijing-moscow")
-    assert first.entry is not None and first.entry.id == "article-author"
