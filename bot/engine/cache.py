@@ -18,7 +18,7 @@ instead: the same entries, the same index, the same answers.
   while it loaded. A cache file that cannot be read is removed and the knowledge is loaded
   from its files, as if there were none.
 - Files are written whole (a temporary file, then a rename) with the owner's permissions only,
-  in a folder only the owner may enter, and the newest ``KEEP`` are kept; a file that is not
+  in a folder created for the owner only, and the newest ``KEEP`` are kept; a file that is not
   this user's own, or that others could write, is never read.
 
 Cache files are pickles: whoever can write ``DATA_DIR`` can run code as the bot. It is the
@@ -32,6 +32,7 @@ import functools
 import hashlib
 import logging
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -77,22 +78,23 @@ def knowledge_digest(directory: Path) -> str:
 
     Every folder (an empty one may be a misnamed article), every regular file with its bytes,
     every link with where it points, and the name of anything else (a pipe, a broken link),
-    by its path there. Links are followed (the loader follows an article folder's), except
-    back up into a folder being walked; names starting with "." at the top (``.git``) are not
-    knowledge. Raises OSError when something cannot be read.
+    by its path there. Links are followed (the loader follows an article folder's); each real
+    folder is walked once and, wherever it is reached again, named by its real path. Names
+    starting with "." at the top (``.git``) are not knowledge. Raises OSError when something
+    cannot be read.
     """
     hasher = _Hasher()
-    _walk(Path(directory), PurePath(), frozenset(), hasher, _contents)
+    _walk(Path(directory), PurePath(), set(), hasher, _contents)
     return hasher.hexdigest()
 
 
 def knowledge_stamp(directory: Path) -> str:
-    """Hash what ``knowledge_digest`` walks, each file by its size, time and inode, unread.
+    """Hash what ``knowledge_digest`` walks, each file by its size, times and inode, unread.
 
     Two equal stamps around a load say no file was saved meanwhile (see load_engine).
     """
     hasher = _Hasher()
-    _walk(Path(directory), PurePath(), frozenset(), hasher, _status)
+    _walk(Path(directory), PurePath(), set(), hasher, _status)
     return hasher.hexdigest()
 
 
@@ -101,34 +103,44 @@ def _contents(path: str) -> bytes:
 
 
 def _status(path: str) -> bytes:
+    # The change time too: tools that copy a file's times back (cp -p, rsync -t) cannot set it.
     status = os.stat(path)
-    return f"{status.st_size} {status.st_mtime_ns} {status.st_ino}".encode()
+    fields = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+    return " ".join(map(str, fields)).encode()
 
 
 def _walk(
     folder: Path,
     relative: PurePath,
-    ancestors: frozenset[str],
+    walked: set[str],
     hasher: _Hasher,
     describe: Callable[[str], bytes],
 ) -> None:
-    ancestors = ancestors | {os.path.realpath(folder)}
-    with os.scandir(folder) as listing:
-        found = sorted(listing, key=lambda item: os.fsencode(item.name))
-    for item in found:
-        if not relative.parts and item.name.startswith("."):
-            continue
-        path = relative / item.name
-        if item.is_symlink():
-            hasher.add(b"link", os.fsencode(path), os.fsencode(os.readlink(item.path)))
-        if item.is_dir():
-            hasher.add(b"folder", os.fsencode(path))
-            if os.path.realpath(item.path) not in ancestors:  # else a loop: once is enough
-                _walk(Path(item.path), path, ancestors, hasher, describe)
-        elif item.is_file():
-            hasher.add(b"file", os.fsencode(path), describe(item.path))
-        else:
-            hasher.add(b"other", os.fsencode(path))
+    """Hash a folder's entries and the folders in it, each real folder walked once."""
+    waiting = [(folder, relative)]
+    walked.add(os.path.realpath(folder))
+    while waiting:
+        folder, relative = waiting.pop()
+        with os.scandir(folder) as listing:
+            found = sorted(listing, key=lambda item: os.fsencode(item.name), reverse=True)
+        for item in found:
+            if not relative.parts and item.name.startswith("."):
+                continue
+            path = os.fsencode(relative / item.name)
+            if item.is_symlink():
+                hasher.add(b"link", path, os.fsencode(os.readlink(item.path)))
+            if item.is_dir():
+                real = os.path.realpath(item.path)
+                # A folder reached again (by a link, or a loop) is walked once, and named by
+                # where it really is: pointing a link elsewhere still changes the key.
+                hasher.add(b"folder", path, os.fsencode(real) if real in walked else b"")
+                if real not in walked:
+                    walked.add(real)
+                    waiting.append((Path(item.path), relative / item.name))
+            elif item.is_file():
+                hasher.add(b"file", path, describe(item.path))
+            else:
+                hasher.add(b"other", path)
 
 
 class _Hasher:
@@ -213,8 +225,9 @@ class EngineCache:
         that no one else can write, is read.
         """
         path = self.path(key)
-        try:
-            handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:  # not through a link, and not waiting on a pipe someone put there
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            handle = os.open(path, flags)
         except FileNotFoundError:
             return None
         except OSError as error:  # DATA_DIR not ours to read, say: load from the files
@@ -224,7 +237,9 @@ class EngineCache:
 
         with os.fdopen(handle, "rb") as file:
             status = os.fstat(file.fileno())
-            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+            if not stat.S_ISREG(status.st_mode) or (
+                hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022)
+            ):
                 log.warning("not reading %s: it is not this user's own file", path)
                 return None
             try:
@@ -235,10 +250,11 @@ class EngineCache:
                 stored_key, knowledge, saved_index, texts = held
                 if stored_key != key or not isinstance(knowledge, KnowledgeBase):
                     raise ValueError("holds another knowledge base")
+                unchanged = _texts_unchanged(knowledge, texts, directory)
             except Exception as error:  # torn, old or foreign: load from the files instead
                 self.discard(key, error)
                 return None
-        if not _texts_unchanged(knowledge, texts, directory):
+        if not unchanged:
             log.info("not using the engine cache: an article's text changed")
             return None
         with contextlib.suppress(OSError):  # read-only, or removed meanwhile: it was read

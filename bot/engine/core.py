@@ -170,6 +170,8 @@ def build_engine(
     of it (a staging snapshot). Raises KnowledgeError.
     """
     place = (place or directory).resolve()
+    # Stamped before the key and again after the load: a save anywhere in between shows.
+    stamp = cache.stamp(directory) if cache is not None else None
     key = cache.key(directory) if cache is not None else None
     if cache is None or key is None:
         return Engine(replace(load_knowledge(directory), directory=place), config)
@@ -180,14 +182,10 @@ def build_engine(
             return Engine(knowledge, config, saved_index=saved_index)
         except Exception as error:  # a file that reads but does not fit: build it anew
             cache.discard(key, error)
-    stamp = cache.stamp(directory)
     engine = Engine(replace(load_knowledge(directory), directory=place), config)
-    # Kept only when nothing was saved while it loaded: not even a save undone since, which
-    # the key alone would not show.
-    if cache.wants(engine.knowledge) and (cache.stamp(directory), cache.key(directory)) == (
-        stamp,
-        key,
-    ):
+    # Kept only when nothing was saved while the key was taken and the files loaded: not even a
+    # save undone since, which a second key alone would not show.
+    if cache.wants(engine.knowledge) and stamp is not None and cache.stamp(directory) == stamp:
         normalize.cache_clear()  # the texts just loaded, not needed again: room for the copy
         cache.store(key, engine.knowledge, engine.saved_index())
     return engine

@@ -6,6 +6,7 @@ that to 0 so the project's own knowledge base (75 entries) is kept.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import pickle
@@ -366,3 +367,45 @@ def test_a_cache_folder_that_cannot_be_read_or_written_costs_nothing_but_time(
     assert engine.ask("who wrote the article").entry is not None
     assert "could not write the engine cache" in caplog.text
     assert not list(cache.root.glob("*.tmp"))
+
+
+def test_nothing_is_kept_when_a_file_is_saved_just_after_the_key_was_taken(
+    knowledge: Path, cache: EngineCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = knowledge / ENERGY
+    text = path.read_text(encoding="utf-8")
+    real_key = EngineCache.key
+
+    def key_then_a_save(self: EngineCache, directory: Path) -> str | None:
+        key = real_key(self, directory)
+        path.write_text(text + NEW_ENTRY, encoding="utf-8")  # read by the load that follows
+        return key
+
+    monkeypatch.setattr(EngineCache, "key", key_then_a_save)
+    assert load_engine(knowledge, cache=cache).ask(NEW_QUESTION).entry is not None
+    monkeypatch.setattr(EngineCache, "key", real_key)
+    path.write_text(text, encoding="utf-8")  # undone: the key is the first one again
+
+    assert not list(cache.root.glob(f"*{SUFFIX}"))  # else the save would answer from it now
+    assert load_engine(knowledge, cache=cache).ask(NEW_QUESTION).entry is None
+
+
+def test_folders_reached_by_many_links_are_walked_once(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.engine.cache as module
+
+    levels = [tmp_path / f"level{n}" for n in range(12)]  # each links twice to the next
+    for level in levels:
+        level.mkdir()
+    for level, below in itertools.pairwise(levels):
+        for name in ("a", "b"):
+            (level / name).symlink_to(below, target_is_directory=True)
+    (knowledge / "notes").symlink_to(levels[0], target_is_directory=True)
+    folders = sum(1 for path in knowledge.rglob("*") if path.is_dir()) + 1 + len(levels)
+    scans: list[str] = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(module.os, "scandir", lambda path: scans.append(path) or real_scandir(path))
+
+    assert EngineCache(tmp_path / "cache").key(knowledge) is not None
+    assert len(scans) <= folders  # not once per path: 2**11 paths lead to the last level
