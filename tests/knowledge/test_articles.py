@@ -478,3 +478,26 @@ def test_a_question_about_the_article_itself_goes_to_the_channels_even_if_anothe
 
     assert author.entry is not None and author.entry.id == "harbour-article-author"
     assert content.entry is not None and content.entry.id == "border-length"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "how much is the natural gas supply deal worth according to this article",
+            "gas-deal-value",
+        ),
+        ("where does hammond work", "author-bio"),
+    ],
+)
+def test_content_questions_naming_the_article_keep_their_answers_beside_a_newer_one(
+    two_authors: Path, question: str, expected: str
+) -> None:
+    # The newest article is the test one; questions about the first article's subjects that
+    # name "the article" or its writer still get the first article's entries (a rule that
+    # dropped every candidate phrased with "the article" lost almost all of these).
+    engine = load_engine(two_authors)
+
+    result = engine.ask(question)
+
+    assert result.entry is not None and result.entry.id == expected
