@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.engine import Engine, load_engine
-from bot.engine.cache import CACHE_DIR, EngineCache
+from bot.engine.cache import EngineCache
 from bot.engine.checks import check_knowledge
 from bot.env import NO_TOKEN, SettingsError, load_core_settings
 from bot.knowledge.model import KnowledgeError
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return show_coverage(directory, as_json=args.json)
     config = MatchConfig().with_thresholds(**core.threshold_overrides)
     try:
-        engine = load_engine(directory, config, cache=EngineCache(core.data_dir / CACHE_DIR))
+        engine = load_engine(directory, config, cache=EngineCache.under(core.data_dir))
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE
@@ -428,12 +428,10 @@ def run(settings: Settings, directory: Path, config: MatchConfig) -> int:
         return EXIT_USAGE
     try:
         if settings.discord_token is None:
-            engine = load_engine(
-                directory, config, cache=EngineCache(settings.data_dir / CACHE_DIR)
-            )
+            engine = load_engine(directory, config, cache=EngineCache.under(settings.data_dir))
             print(TOKEN_HELP)
             return chat(engine)
-        cache = EngineCache(settings.data_dir / CACHE_DIR)
+        cache = EngineCache.under(settings.data_dir)
         manager = KnowledgeManager.start(directory, settings.data_dir, config=config, cache=cache)
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)

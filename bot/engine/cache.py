@@ -190,6 +190,11 @@ class EngineCache:
         self.root = Path(root)
         self.min_entries = MIN_CACHED_ENTRIES if min_entries is None else min_entries
 
+    @classmethod
+    def under(cls, data_dir: Path) -> EngineCache:
+        """Return the cache a deployment keeps in its DATA_DIR."""
+        return cls(Path(data_dir) / CACHE_DIR)
+
     def key(self, directory: Path) -> str | None:
         """Return the key of a knowledge directory as it is now, with this code.
 

@@ -170,11 +170,15 @@ def build_engine(
     of it (a staging snapshot). Raises KnowledgeError.
     """
     place = (place or directory).resolve()
+
+    def from_files() -> Engine:
+        return Engine(replace(load_knowledge(directory), directory=place), config)
+
     # Stamped before the key and again after the load: a save anywhere in between shows.
     stamp = cache.stamp(directory) if cache is not None else None
     key = cache.key(directory) if cache is not None else None
     if cache is None or key is None:
-        return Engine(replace(load_knowledge(directory), directory=place), config)
+        return from_files()
     found = cache.load(key, directory, place)
     if found is not None:
         knowledge, saved_index = found
@@ -182,7 +186,7 @@ def build_engine(
             return Engine(knowledge, config, saved_index=saved_index)
         except Exception as error:  # a file that reads but does not fit: build it anew
             cache.discard(key, error)
-    engine = Engine(replace(load_knowledge(directory), directory=place), config)
+    engine = from_files()
     # Kept only when nothing was saved while the key was taken and the files loaded: not even a
     # save undone since, which a second key alone would not show.
     if cache.wants(engine.knowledge) and stamp is not None and cache.stamp(directory) == stamp:

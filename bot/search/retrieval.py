@@ -144,14 +144,14 @@ class IndexedEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class _Flat:
+class _FlatSequences:
     """Sequences of numbers as one array and where each ends: compact, and fast to pickle."""
 
     numbers: array[int]
     ends: array[int]
 
     @classmethod
-    def of(cls, sequences: Iterable[Iterable[int]]) -> _Flat:
+    def of(cls, sequences: Iterable[Iterable[int]]) -> _FlatSequences:
         numbers, ends = array(_NUMBERS), array(_NUMBERS)
         for sequence in sequences:
             numbers.extend(sequence)
@@ -168,28 +168,30 @@ class _Flat:
 
 
 @dataclass(frozen=True, slots=True)
-class _ItemsSaved:
+class _SavedItems:
     """The indexed entries as EntryIndex.saved keeps them: terms by number, texts joined."""
 
     entries: tuple[Entry, ...]
     phrasings: tuple[str, ...]  # each entry's, joined by newlines (normalised text has none)
-    by_phrasing: _Flat  # every entry's phrasings' terms, one sequence per phrasing
+    by_phrasing: _FlatSequences  # every entry's phrasings' terms, one sequence per phrasing
     phrasing_counts: array[int]  # how many of those sequences each entry has
-    phrasing_terms: _Flat
-    body_terms: _Flat
+    phrasing_terms: _FlatSequences
+    body_terms: _FlatSequences
     aspect_words: tuple[frozenset[str], ...]
     phrasings_with: dict[int, Mapping[str, tuple[int, ...]]]  # entries of many phrasings
 
     @classmethod
-    def of(cls, items: Sequence[IndexedEntry], ids: Mapping[str, int]) -> _ItemsSaved:
+    def of(cls, items: Sequence[IndexedEntry], ids: Mapping[str, int]) -> _SavedItems:
         number = ids.__getitem__
         return cls(
             tuple(item.entry for item in items),
             tuple("\n".join(item.phrasings) for item in items),
-            _Flat.of(map(number, terms) for item in items for terms in item.terms_by_phrasing),
+            _FlatSequences.of(
+                map(number, terms) for item in items for terms in item.terms_by_phrasing
+            ),
             array(_NUMBERS, (len(item.terms_by_phrasing) for item in items)),
-            _Flat.of(map(number, item.phrasing_terms) for item in items),
-            _Flat.of(map(number, item.body_terms) for item in items),
+            _FlatSequences.of(map(number, item.phrasing_terms) for item in items),
+            _FlatSequences.of(map(number, item.body_terms) for item in items),
             tuple(item.aspect_words for item in items),
             {item.position: item.phrasings_with for item in items if item.phrasings_with},
         )
@@ -272,10 +274,10 @@ class EntryIndex:
         """
         saved = {name: value for name, value in vars(self).items() if name not in self.NOT_SAVED}
         ids = {term: number for number, term in enumerate(self.entries_using)}
-        saved["items"] = _ItemsSaved.of(self.items, ids)
+        saved["items"] = _SavedItems.of(self.items, ids)
         for name in ("strong", "weak"):
             postings: dict[str, tuple[int, ...]] = getattr(self, name)
-            saved[name] = (tuple(postings), _Flat.of(postings.values()))
+            saved[name] = (tuple(postings), _FlatSequences.of(postings.values()))
         return saved
 
     @classmethod
@@ -291,7 +293,7 @@ class EntryIndex:
         vars(index).update(saved)
         index.analyzer = analyzer
         index.config = config = config or MatchConfig()
-        items: _ItemsSaved = saved["items"]  # type: ignore[assignment]
+        items: _SavedItems = saved["items"]  # type: ignore[assignment]
         index.items = items.restore(tuple(index.entries_using))
         positions = tuple(item.position for item in index.items)  # one int per entry, shared
         for name in ("strong", "weak"):
