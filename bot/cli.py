@@ -215,9 +215,11 @@ def validate(directory: Path, *, verbose: bool = False) -> int:
         return EXIT_PROBLEMS
     knowledge = engine.knowledge
     if verbose:
+        about = {entry.id: entry.about for entry in knowledge.entries if entry.about}
         for entry_id, kinds, stated in engine.answer_kinds():
             how = "stated" if stated else "inferred from its phrasings, answer and quotes"
-            print(f"{entry_id}: answers {', '.join(kinds) or 'nothing checked'} ({how})")
+            told = f"; tells the article's {about[entry_id]}" if entry_id in about else ""
+            print(f"{entry_id}: answers {', '.join(kinds) or 'nothing checked'} ({how}){told}")
     print(
         f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
         f"{len(knowledge.sources)} source(s), {len(knowledge.regressions)} regression "

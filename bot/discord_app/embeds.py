@@ -11,6 +11,7 @@ from bot.discord_app.limits import trim
 from bot.discord_app.pages import paginate
 from bot.discord_app.replies import safe_echo
 from bot.engine import Engine
+from bot.knowledge.about import FROM_DETAILS
 from bot.knowledge.model import CitedQuote, Entry, Source
 from bot.render.text import citation
 from bot.search.results import QuoteHit
@@ -32,6 +33,8 @@ def answer_embed(entry: Entry, engine: Engine, *, not_said: str = "") -> discord
     title, description = entry.question, entry.answer
     if not_said:
         title, description = not_said, f"What it does say ({entry.question}): {entry.answer}"
+    if not entry.quotes:  # told from article.yaml (bot/knowledge/about.py)
+        description = f"{description}\n\n*{FROM_DETAILS}*"
     embed = discord.Embed(
         title=trim(title, limits.EMBED_TITLE),
         description=trim(description, limits.EMBED_DESCRIPTION),

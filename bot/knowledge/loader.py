@@ -18,7 +18,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 
+from bot.knowledge.about import inferred_about
 from bot.knowledge.model import (
+    ABOUT_FIELDS,
     ANSWER_KINDS,
     CitedQuote,
     Entry,
@@ -100,6 +102,7 @@ ENTRY_FIELDS = {
     "keywords": False,
     "source": False,
     "answers": False,
+    "about": False,
 }
 REGRESSION_FILE_FIELDS = {"cases": True}
 SYNONYM_FILE_FIELDS = {"synonyms": False, "names": False}
@@ -478,6 +481,7 @@ def _load_entry(
     )
     quote_items = _text_list(values.get("quotes"), out, "quotes", label, max_chars=MAX_QUOTE_CHARS)
     kinds = _answer_kinds(values.get("answers"), out, label)
+    about = _about(values.get("about"), out, label)
 
     source_id = _text(values.get("source"), out, "source", label)
     if owner is not None and source_id not in (None, owner):
@@ -542,7 +546,24 @@ def _load_entry(
         file=out.file,
         line=line_of(node),
         answers=kinds,
+        about=about or inferred_about(question),
     )
+
+
+def _about(node: yaml.Node | None, out: _Collector, label: str) -> str | None:
+    """Read an entry's optional ``about:`` (what it tells about the article itself)."""
+    told = _text(node, out, "about", label)
+    if node is None or told is None or told in ABOUT_FIELDS:
+        return told
+    guess = process.extractOne(told, ABOUT_FIELDS, score_cutoff=60)
+    hint = f"; did you mean {guess[0]!r}?" if guess else ""
+    out.add(
+        f"unknown value {told!r}{hint} (known: {', '.join(ABOUT_FIELDS)})",
+        line_of(node),
+        label,
+        "about",
+    )
+    return None
 
 
 def _answer_kinds(node: yaml.Node | None, out: _Collector, label: str) -> tuple[str, ...] | None:

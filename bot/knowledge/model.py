@@ -26,6 +26,13 @@ ANSWER_KINDS = (
     "definition",
     "yesno",
 )
+# What an entry about the article itself tells, in its optional ``about:`` field: with several
+# articles, "who wrote the article?" is answered for the channel's article, by its own entry
+# or from its metadata (see bot/knowledge/about.py and docs/moderators.md).
+METADATA_ID_SEPARATOR = (
+    ":"  # "beijing-moscow:author": an answer from article.yaml (no YAML id has it)
+)
+ABOUT_FIELDS = ("author", "publication", "date", "title", "summary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +127,7 @@ class Entry:
     file: str = ""
     line: int = 0
     answers: tuple[str, ...] = ()  # kinds moderators say it answers (ANSWER_KINDS); () infers
+    about: str = ""  # what it tells about the article itself (ABOUT_FIELDS), or ""
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -180,4 +188,8 @@ class KnowledgeBase:
         for entry in self.entries:
             if entry.id == entry_id:
                 return entry
-        return None
+        from bot.knowledge.about import metadata_entry  # here: about.py imports this module
+
+        article, _, told = entry_id.partition(METADATA_ID_SEPARATOR)
+        source = self.sources.get(article) if told else None
+        return metadata_entry(source, told) if source is not None else None

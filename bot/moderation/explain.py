@@ -90,7 +90,9 @@ def decision_for(result: AskResult, t: Thresholds) -> str:
         facts += " (a long question: its own lower coverage thresholds)"
     if result.outcome is Outcome.ANSWER:
         return f"answered with '{best}': {facts} clear the answer thresholds."
-    missed = "; ".join(evidence.shortfalls(t)) or "no answer threshold was met"
+    missed = "; ".join(evidence.shortfalls(t)) or (
+        result.reason if result.reason != str(evidence) else "no answer threshold was met"
+    )
     if result.outcome is Outcome.NOT_IN_ARTICLE:
         return (
             f"said the article does not say it, showing what '{best}' does say: {facts} clear "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.knowledge.about import FROM_DETAILS
 from bot.knowledge.model import KnowledgeBase
 from bot.search.results import AskResult, Outcome, QuoteHit
 
@@ -34,6 +35,8 @@ def render_answer(result: AskResult, knowledge: KnowledgeBase, *, width: int = 8
                 )
             )
             lines.append(f"    — {citation(knowledge, quote.source_id, quote.paragraph)}")
+        if not entry.quotes:  # told from article.yaml (bot/knowledge/about.py)
+            lines += ["", f"  {FROM_DETAILS}"]
         lines.append("")
         lines.append(f"[entry {entry.id}, score {result.score:.0f}, knowledge {knowledge.version}]")
         return "\n".join(lines)

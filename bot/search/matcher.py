@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from bot.knowledge.model import Entry, KnowledgeBase
+from bot.knowledge.about import metadata_entry
+from bot.knowledge.model import Entry, KnowledgeBase, Source
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
 from bot.search.features import measure
@@ -25,6 +26,7 @@ from bot.search.kinds import Kind
 from bot.search.policy import (
     Evidence,
     Scored,
+    answer_about_article,
     decide,
     prefer_article,
     prefer_entries_that_fit,
@@ -53,13 +55,21 @@ class Matcher:
         *,
         analyzer: Analyzer | None = None,
         saved_index: Mapping[str, object] | None = None,
+        articles: Mapping[str, Source] | None = None,
     ) -> None:
         self.config = config = config or MatchConfig()
         self.analyzer = analyzer or Analyzer()
+        self.articles: Mapping[str, Source] = articles or {}
+        self._naming = self._naming_words()
         if saved_index is not None:  # built before, for the same entries (EntryIndex.saved)
             self.index = EntryIndex.restore(saved_index, self.analyzer, config)
         else:
             self.index = EntryIndex(entries, self.analyzer, config)
+        self._about: dict[tuple[str, str], Entry] = {}  # (article, what it tells) -> its entry
+        if len(self.articles) > 1:
+            for item in self.index.items:
+                if item.entry.about:
+                    self._about.setdefault((item.entry.source_id, item.entry.about), item.entry)
 
     @classmethod
     def for_knowledge(
@@ -73,7 +83,38 @@ class Matcher:
         ``saved_index`` is this knowledge base's index as saved before (an engine cache).
         """
         analyzer = Analyzer.for_knowledge(knowledge)
-        return cls(knowledge.entries, config, analyzer=analyzer, saved_index=saved_index)
+        return cls(
+            knowledge.entries,
+            config,
+            analyzer=analyzer,
+            saved_index=saved_index,
+            articles=knowledge.sources,
+        )
+
+    def _naming_words(self) -> dict[str, str]:
+        """Map each word that names one article of several (its title, writer, publication)."""
+        if len(self.articles) < 2:
+            return {}
+        owners: dict[str, set[str]] = {}
+        for source in self.articles.values():
+            details = (source.title, source.author, source.author_bio, source.publication)
+            for word in self.analyzer.prepare(" ".join(details)).split():
+                if word not in self.analyzer.filler:
+                    owners.setdefault(word, set()).add(source.id)
+        return {word: next(iter(ids)) for word, ids in owners.items() if len(ids) == 1}
+
+    def _named_article(self, prepared: str) -> str | None:
+        """The one article a question names by its details ("the harbour library article")."""
+        named = {self._naming[word] for word in prepared.split() if word in self._naming}
+        return named.pop() if len(named) == 1 else None
+
+    def _stand_in(self, article: str, told: str) -> Entry | None:
+        """An article's own entry telling ``told`` ("author"), else its metadata's answer."""
+        own = self._about.get((article, told))
+        if own is not None:
+            return own
+        source = self.articles.get(article)
+        return metadata_entry(source, told) if source is not None else None
 
     @property
     def thresholds(self) -> Thresholds:
@@ -128,8 +169,14 @@ class Matcher:
             thresholds,
             about_the_article=article is not None and analyzer.refers_to_document(prepared),
         )
+        unanswered = ""  # several articles: "who wrote the article?" is asked of this one
+        if article is not None:
+            named = self._named_article(prepared)
+            scored, unanswered = answer_about_article(scored, named or article, self._stand_in)
         if not scored:
-            return AskResult(question, prepared, Outcome.NO_MATCH, reason="no candidates")
+            return AskResult(
+                question, prepared, Outcome.NO_MATCH, reason=unanswered or "no candidates"
+            )
         # "my dad says they fell out. why did they split?" asks its last sentence: the story
         # before it is no "what did he say", nor chat about the asker.
         asked = last or prepared
@@ -168,7 +215,7 @@ class Matcher:
             asked_kind=kind,
             unconfirmed=unconfirmed,
         )
-        return decide(
+        result = decide(
             question,
             prepared,
             scored,
@@ -177,6 +224,9 @@ class Matcher:
             config.max_candidates,
             kinds.not_said,
         )
+        if unanswered and result.shown is not None:  # another entry is no answer to it
+            return replace(result, outcome=Outcome.SUGGESTIONS, not_said="", reason=unanswered)
+        return result
 
     def _stands_alone(self, typed: str, sentence: str, question: str) -> bool:
         """True when a short question's last sentence can be answered without the story before it.

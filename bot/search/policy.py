@@ -9,8 +9,9 @@ objects, and says "the article doesn't say" when only the rules about what was a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.knowledge.about import untold
 from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
@@ -289,6 +290,50 @@ def prefer_article(
     if article not in close or len(close) == 1:
         return scored
     return mine
+
+
+def answer_about_article(
+    scored: list[Scored], article: str | None, stand_in: Callable[[str, str], Entry | None]
+) -> tuple[list[Scored], str]:
+    """Answer a question about an article itself for ``article``, not with another's entry.
+
+    "Who wrote the article?" in a channel whose article has no such entry is best matched by
+    another article's entry marked ``about: author``; its answer names the wrong writer. The
+    asked article answers instead: by its own entry telling the same, else by ``stand_in`` (its
+    metadata). ``article`` is the one asked about: the channel's (or the newest), or the one the
+    question names. The best candidate keeps its score: it was matched on what was asked.
+
+    Returns the candidates and, when neither can answer (no summary, no date written down), why:
+    the other articles' entries telling it are dropped, and the rest may only be suggested, as
+    the question asked for something ``article`` has nothing on.
+    """
+    if article is None or not scored:
+        return scored, ""
+    top = scored[0]
+    told = top.candidate.entry.about
+    if not told or top.candidate.entry.source_id == article:
+        return scored, ""
+
+    def tells_another(entry: Entry) -> bool:
+        return entry.about == told and entry.source_id != article
+
+    own = next(
+        (
+            s.candidate.entry
+            for s in scored
+            if s.candidate.entry.about == told and not tells_another(s.candidate.entry)
+        ),
+        None,
+    )
+    entry = own or stand_in(article, told)
+    rest = [
+        s
+        for s in scored[1:]
+        if s.candidate.entry is not own and not tells_another(s.candidate.entry)
+    ]
+    if entry is None:
+        return rest, untold(article, told)
+    return [Scored(replace(top.candidate, entry=entry), top.coverage, top.item), *rest], ""
 
 
 def decide(

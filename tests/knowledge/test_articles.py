@@ -501,3 +501,136 @@ def test_content_questions_naming_the_article_keep_their_answers_beside_a_newer_
     result = engine.ask(question)
 
     assert result.entry is not None and result.entry.id == expected
+
+
+# -- Questions about an article itself, for an article without an entry telling it -----------
+
+
+@pytest.fixture
+def without_about(knowledge: Path) -> Path:
+    """The reading list of two, the newest article with no entry about itself."""
+    add_second_article(knowledge, about=False)
+    return knowledge
+
+
+@pytest.mark.parametrize("question", ["who wrote the article?", "whose byline is this"])
+def test_the_writer_of_an_article_without_such_an_entry_comes_from_its_details(
+    without_about: Path, question: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = load_engine(without_about)
+
+    newest = engine.ask(question)
+    first = engine.ask(question, article="beijing-moscow")
+    status, shown = run(capsys, "ask", "--knowledge", str(without_about), question)
+
+    assert newest.outcome is Outcome.ANSWER and newest.entry is not None
+    assert newest.entry.id == "harbour-library:author"
+    assert newest.entry.answer == f"“{TITLE}” was written by Test Writer."
+    assert newest.quotes == ()  # nothing quoted: it is not in the article's text
+    assert "Hammond" not in newest.entry.answer
+    assert first.entry is not None and first.entry.id == "article-author"
+    assert status == EXIT_OK
+    assert f"“{TITLE}” was written by Test Writer." in shown
+    assert "From the article's details, not its text." in shown
+
+
+def test_the_json_of_an_answer_from_the_details_has_no_quotes(
+    without_about: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = run(
+        capsys, "ask", "--json", "--knowledge", str(without_about), "where was it published"
+    )
+
+    payload = json.loads(out)
+    assert status == EXIT_OK
+    assert payload["outcome"] == "answer" and payload["entry_id"] == "harbour-library:publication"
+    assert payload["answer"] == f"“{TITLE}” was published in The Eastmere Gazette."
+    assert payload["quotes"] == []
+
+
+def test_what_an_articles_details_do_not_tell_is_not_answered_by_another_articles_entry(
+    without_about: Path,
+) -> None:
+    engine = load_engine(without_about)
+
+    summary = engine.ask("what is the main argument of the article?")
+    date = engine.ask("when was the article published?")
+    first = engine.ask("what is the main argument of the article?", article="beijing-moscow")
+
+    for result in (summary, date):  # the test article has neither a summary nor a date
+        assert result.outcome in (Outcome.SUGGESTIONS, Outcome.NO_MATCH)
+        assert result.shown is None
+        assert all(
+            entry.source_id == "harbour-library" or entry.about not in ("summary", "date")
+            for entry in result.suggestions
+        )
+    assert summary.reason == (
+        "asks for the summary of article 'harbour-library', which no entry or detail of it tells"
+    )
+    assert first.entry is not None and first.entry.id == "article-summary"
+
+
+def test_a_question_naming_an_article_is_answered_about_that_one(without_about: Path) -> None:
+    engine = load_engine(without_about)
+
+    by_name = engine.ask("who is andrew hammond", article="harbour-library")
+    by_workplace = engine.ask("what is lse ideas", article="harbour-library")
+
+    assert by_name.entry is not None and by_name.entry.id == "author-bio"
+    assert by_workplace.shown is None or by_workplace.shown.source_id == "beijing-moscow"
+
+
+def test_an_articles_own_entry_about_itself_answers_before_its_details(two_authors: Path) -> None:
+    # "Who wrote the article?" is taken as `about: author` without saying so; the first article's
+    # entry has the most phrasings, but the newest article's own entry gives its answer.
+    engine = load_engine(two_authors)
+
+    result = engine.ask("whose byline is this")
+
+    assert result.entry is not None and result.entry.id == "harbour-article-author"
+
+
+def test_an_entry_about_the_article_is_found_by_its_id_for_buttons_and_votes(
+    without_about: Path,
+) -> None:
+    knowledge = load_knowledge(without_about)
+
+    author = knowledge.entry("harbour-library:author")
+
+    assert author is not None and author.answer.endswith("written by Test Writer.")
+    assert knowledge.entry("harbour-library:date") is None  # no date written down
+    assert knowledge.entry("harbour-library:colour") is None
+    assert knowledge.entry("week-99:author") is None
+
+
+def test_about_must_name_what_it_tells(knowledge: Path) -> None:
+    about = knowledge / "articles" / "beijing-moscow" / "qa" / "about.yaml"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text.replace("about: author\n", "about: auther\n", 1), encoding="utf-8")
+
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(knowledge)
+
+    problem, skipped = raised.value.problems
+    assert "case(s) skipped: entry failed to load" in skipped.message
+    assert problem.entry_id == "article-author" and problem.field == "about"
+    assert problem.line == 6 and problem.file.endswith("about.yaml")
+    assert "unknown value 'auther'; did you mean 'author'?" in problem.message
+
+
+def test_explain_says_why_a_question_about_an_article_was_not_answered(
+    without_about: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = run(
+        capsys,
+        "explain",
+        "--knowledge",
+        str(without_about),
+        "what is the main argument of the article?",
+    )
+
+    assert status == EXIT_OK
+    assert (
+        "instead of answering: asks for the summary of article 'harbour-library', which no entry "
+        "or detail of it tells." in out
+    )
