@@ -60,11 +60,11 @@ class Matcher:
         self.config = config = config or MatchConfig()
         self.analyzer = analyzer or Analyzer()
         self.articles: Mapping[str, Source] = articles or {}
-        self._naming = self._naming_words()
         if saved_index is not None:  # built before, for the same entries (EntryIndex.saved)
             self.index = EntryIndex.restore(saved_index, self.analyzer, config)
         else:
             self.index = EntryIndex(entries, self.analyzer, config)
+        self._naming = self._naming_words()
         self._about: dict[tuple[str, str], Entry] = {}  # (article, what it tells) -> its entry
         if len(self.articles) > 1:
             for item in self.index.items:
@@ -92,20 +92,28 @@ class Matcher:
         )
 
     def _naming_words(self) -> dict[str, str]:
-        """Map each word that names one article of several (its title, writer, publication)."""
+        """Map each term that names one article of several to it: from its title, writer, bio or
+        publication, and used in no phrasing of another article's entries ("writer" in "Test
+        Writer" is no name: every article's entries ask "who is the writer")."""
         if len(self.articles) < 2:
             return {}
         owners: dict[str, set[str]] = {}
         for source in self.articles.values():
             details = (source.title, source.author, source.author_bio, source.publication)
-            for word in self.analyzer.prepare(" ".join(details)).split():
-                if word not in self.analyzer.filler:
-                    owners.setdefault(word, set()).add(source.id)
-        return {word: next(iter(ids)) for word, ids in owners.items() if len(ids) == 1}
+            for _, term in self.analyzer.words(self.analyzer.prepare(" ".join(details))):
+                owners.setdefault(term, set()).add(source.id)
+        items = self.index.items
+        return {
+            term: owner
+            for term, (owner,) in ((term, ids) for term, ids in owners.items() if len(ids) == 1)
+            if all(items[at].entry.source_id == owner for at in self.index.strong.get(term, ()))
+        }
 
     def _named_article(self, prepared: str) -> str | None:
         """The one article a question names by its details ("the harbour library article")."""
-        named = {self._naming[word] for word in prepared.split() if word in self._naming}
+        named = {
+            self._naming[term] for _, term in self.analyzer.words(prepared) if term in self._naming
+        }
         return named.pop() if len(named) == 1 else None
 
     def _stand_in(self, article: str, told: str) -> Entry | None:

@@ -634,3 +634,15 @@ def test_explain_says_why_a_question_about_an_article_was_not_answered(
         "instead of answering: asks for the summary of article 'harbour-library', which no entry "
         "or detail of it tells." in out
     )
+
+
+def test_a_word_every_article_is_asked_with_names_none_of_them(two_authors: Path) -> None:
+    # The test article's writer is "Test Writer": "writer" is still no name of that article,
+    # since the first article's entries ask "who is the writer" too.
+    engine = load_engine(two_authors)
+
+    first = engine.ask("who is the writer", article="beijing-moscow")
+    named = engine.ask("who wrote the eastmere gazette piece", article="beijing-moscow")
+
+    assert first.entry is not None and first.entry.id == "article-author"
+    assert named.shown is None or named.shown.source_id == "harbour-library"
