@@ -42,6 +42,14 @@ class Engine:
         # Where questions about "the article" go when a channel names none (one article: moot).
         several = len(knowledge.sources) > 1
         self.newest_article = knowledge.newest_source().id if several else None
+        # Each article's own matcher, its word weights and typos as if it were the only one: a
+        # channel's article answers what it can exactly as it would alone (see ask).
+        self._own: dict[str, Matcher] = {}
+        if several:
+            for source_id in knowledge.sources:
+                alone = alone_with(knowledge, source_id)
+                if alone.entries:
+                    self._own[source_id] = Matcher.for_knowledge(alone, self.config)
         self._quotes = self._quote_finder(knowledge.sources.values())
         # One article's own finder, built when a search first names it: its words and typos
         # are that article's, as if it were the only one.
@@ -89,7 +97,19 @@ class Engine:
         chosen = self.newest_article
         if article in self.knowledge.sources and self.newest_article is not None:
             chosen = article
-        return self._matcher.ask(question, strict=strict, thresholds=thresholds, article=chosen)
+        every = self._matcher.ask(question, strict=strict, thresholds=thresholds, article=chosen)
+        own = self._own.get(chosen) if chosen is not None else None
+        if own is None:
+            return every
+        # With several articles, the chosen one answers as it would alone, so adding an article
+        # moves none of its answers (word weights over every article would). What only the
+        # others, or its details, can answer comes from asking them all: another article's
+        # entry shown there leads clearly (policy.prefer_article) or the chosen one has none,
+        # and questions about the article itself (policy.answer_about_article).
+        shown = every.shown
+        if every.about or (shown is not None and shown.id not in own.entry_ids):
+            return every
+        return own.ask(question, strict=strict, thresholds=thresholds)
 
     def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
         """For each entry: its id, the kinds it answers, and whether moderators stated them.
@@ -139,6 +159,22 @@ class Engine:
     def source(self, source_id: str) -> Source:
         """Return a source by id."""
         return self.knowledge.sources[source_id]
+
+
+def alone_with(knowledge: KnowledgeBase, source_id: str) -> KnowledgeBase:
+    """Return ``knowledge`` as if ``source_id`` were its only article (its entries alone)."""
+    entries = tuple(entry for entry in knowledge.entries if entry.source_id == source_id)
+    topics = {
+        topic: kept
+        for topic, listed in knowledge.topics.items()
+        if (kept := tuple(entry for entry in listed if entry.source_id == source_id))
+    }
+    return replace(
+        knowledge,
+        sources={source_id: knowledge.sources[source_id]},
+        entries=entries,
+        topics=topics,
+    )
 
 
 def load_engine(

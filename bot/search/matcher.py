@@ -64,6 +64,7 @@ class Matcher:
             self.index = EntryIndex.restore(saved_index, self.analyzer, config)
         else:
             self.index = EntryIndex(entries, self.analyzer, config)
+        self.entry_ids = frozenset(item.entry.id for item in self.index.items)
         self._naming = self._naming_words()
         self._about: dict[tuple[str, str], Entry] = {}  # (article, what it tells) -> its entry
         if len(self.articles) > 1:
@@ -177,14 +178,15 @@ class Matcher:
             thresholds,
             about_the_article=article is not None and analyzer.refers_to_document(prepared),
         )
-        unanswered = ""  # several articles: "who wrote the article?" is asked of this one
+        about = unanswered = ""  # several articles: "who wrote the article?" asks this one
         if article is not None:
             named = self._named_article(prepared)
-            scored, unanswered = answer_about_article(scored, named or article, self._stand_in)
-        if not scored:
-            return AskResult(
-                question, prepared, Outcome.NO_MATCH, reason=unanswered or "no candidates"
+            scored, about, unanswered = answer_about_article(
+                scored, named or article, self._stand_in
             )
+        if not scored:
+            reason = unanswered or "no candidates"
+            return AskResult(question, prepared, Outcome.NO_MATCH, reason=reason, about=about)
         # "my dad says they fell out. why did they split?" asks its last sentence: the story
         # before it is no "what did he say", nor chat about the asker.
         asked = last or prepared
@@ -233,8 +235,10 @@ class Matcher:
             kinds.not_said,
         )
         if unanswered and result.shown is not None:  # another entry is no answer to it
-            return replace(result, outcome=Outcome.SUGGESTIONS, not_said="", reason=unanswered)
-        return result
+            return replace(
+                result, outcome=Outcome.SUGGESTIONS, not_said="", reason=unanswered, about=about
+            )
+        return replace(result, about=about) if about else result
 
     def _stands_alone(self, typed: str, sentence: str, question: str) -> bool:
         """True when a short question's last sentence can be answered without the story before it.

@@ -294,7 +294,7 @@ def prefer_article(
 
 def answer_about_article(
     scored: list[Scored], article: str | None, stand_in: Callable[[str, str], Entry | None]
-) -> tuple[list[Scored], str]:
+) -> tuple[list[Scored], str, str]:
     """Answer a question about an article itself for ``article``, not with another's entry.
 
     "Who wrote the article?" in a channel whose article has no such entry is best matched by
@@ -303,16 +303,17 @@ def answer_about_article(
     metadata). ``article`` is the one asked about: the channel's (or the newest), or the one the
     question names. The best candidate keeps its score: it was matched on what was asked.
 
-    Returns the candidates and, when neither can answer (no summary, no date written down), why:
-    the other articles' entries telling it are dropped, and the rest may only be suggested, as
-    the question asked for something ``article`` has nothing on.
+    Returns the candidates, what was asked about the article ("" when the rule does not apply),
+    and, when neither can answer (no summary, no date written down), why: the other articles'
+    entries telling it are dropped, and the rest may only be suggested, as the question asked
+    for something ``article`` has nothing on.
     """
     if article is None or not scored:
-        return scored, ""
+        return scored, "", ""
     top = scored[0]
     told = top.candidate.entry.about
     if not told or top.candidate.entry.source_id == article:
-        return scored, ""
+        return scored, "", ""
 
     def tells_another(entry: Entry) -> bool:
         return entry.about == told and entry.source_id != article
@@ -332,8 +333,8 @@ def answer_about_article(
         if s.candidate.entry is not own and not tells_another(s.candidate.entry)
     ]
     if entry is None:
-        return rest, untold(article, told)
-    return [Scored(replace(top.candidate, entry=entry), top.coverage, top.item), *rest], ""
+        return rest, told, untold(article, told)
+    return [Scored(replace(top.candidate, entry=entry), top.coverage, top.item), *rest], told, ""
 
 
 def decide(

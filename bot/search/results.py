@@ -41,6 +41,9 @@ class AskResult:
     reason: str = ""
     evidence: Evidence | None = None  # what the decision rested on; None for early exits
     not_said: str = ""  # NOT_IN_ARTICLE: one sentence saying what the article does not say
+    # What it asked about an article itself ("author"), answered for the article asked about
+    # rather than by another article's entry (policy.answer_about_article); "" for the rest.
+    about: str = ""
 
     @property
     def matched(self) -> bool:
