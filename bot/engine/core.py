@@ -98,18 +98,23 @@ class Engine:
         if article in self.knowledge.sources and self.newest_article is not None:
             chosen = article
         every = self._matcher.ask(question, strict=strict, thresholds=thresholds, article=chosen)
-        own = self._own.get(chosen) if chosen is not None else None
-        if own is None:
+        if chosen is None:
             return every
-        # With several articles, the chosen one answers as it would alone, so adding an article
-        # moves none of its answers (word weights over every article would). What only the
-        # others, or its details, can answer comes from asking them all: another article's
-        # entry shown there leads clearly (policy.prefer_article) or the chosen one has none,
-        # and questions about the article itself (policy.answer_about_article).
+        # With several articles, the matcher over all of them says which article answers (the
+        # chosen one unless another's entry leads clearly, policy.prefer_article), and what is
+        # asked about an article itself (policy.answer_about_article). An article's entry is
+        # then shown only as that article alone would answer it: adding an article moves none
+        # of another's answers, as word weights over every article would.
         shown = every.shown
-        if every.about or (shown is not None and shown.id not in own.entry_ids):
+        if every.about or (shown is not None and shown.source_id not in self._own):
             return every
-        return own.ask(question, strict=strict, thresholds=thresholds)
+        answering = shown.source_id if shown is not None else chosen
+        if answering not in self._own:  # an article with no entries yet
+            return every
+        own = self._own[answering].ask(question, strict=strict, thresholds=thresholds)
+        if own.shown is None and answering != chosen and chosen in self._own:
+            return self._own[chosen].ask(question, strict=strict, thresholds=thresholds)
+        return own
 
     def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
         """For each entry: its id, the kinds it answers, and whether moderators stated them.

@@ -18,11 +18,27 @@ QUESTIONS = {
     "title": "What is the article called?",
 }
 FROM_DETAILS = "From the article's details, not its text."
+# What kind of thing each answer from the details gives (bot/search/lexicon/kinds.yaml): "who
+# wrote it" asks for a person, "where does the author work" a place, which a byline is not.
+GIVES = {
+    "author": ("person", "name"),
+    "publication": ("place", "name"),
+    "date": ("time", "date"),
+    "title": ("name", "definition"),
+}
 
 
 def untold(article: str, told: str) -> str:
     """Why a question about an article itself is not answered: it has nothing telling that."""
     return f"asks for the {told} of article '{article}', which no entry or detail of it tells"
+
+
+def beyond_details(article: str, told: str) -> str:
+    """Why a question about an article itself that asks more than its details is not answered."""
+    return (
+        f"asks about the {told} of article '{article}' in words its details do not answer, "
+        "and names no other article"
+    )
 
 
 def inferred_about(question: str) -> str:

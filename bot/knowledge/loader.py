@@ -555,7 +555,7 @@ def _about(node: yaml.Node | None, out: _Collector, label: str) -> str | None:
     told = _text(node, out, "about", label)
     if node is None or told is None or told in ABOUT_FIELDS:
         return told
-    guess = process.extractOne(told, ABOUT_FIELDS, score_cutoff=60)
+    guess = process.extractOne(told.casefold(), ABOUT_FIELDS, score_cutoff=60)
     hint = f"; did you mean {guess[0]!r}?" if guess else ""
     out.add(
         f"unknown value {told!r}{hint} (known: {', '.join(ABOUT_FIELDS)})",

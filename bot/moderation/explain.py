@@ -89,6 +89,13 @@ def decision_for(result: AskResult, t: Thresholds) -> str:
     if evidence.long_question:
         facts += " (a long question: its own lower coverage thresholds)"
     if result.outcome is Outcome.ANSWER:
+        if result.about:  # policy.answer_about_article put it in another article's entry's place
+            return (
+                f"answered with '{best}', as asked of article "
+                f"'{result.candidates[0].entry.source_id}' itself (its {result.about}), in the "
+                f"place of another article's entry telling its own: {facts} clear the answer "
+                "thresholds."
+            )
         return f"answered with '{best}': {facts} clear the answer thresholds."
     missed = "; ".join(evidence.shortfalls(t)) or (
         result.reason if result.reason != str(evidence) else "no answer threshold was met"

@@ -61,6 +61,8 @@ class QuestionGroup:
             self.nearest is not None
             and self.nearest.score >= ALTERNATE_MIN_SCORE
             and self.nearest.entry.id not in self.unhelpful_entries
+            # An answer from an article's details (bot/knowledge/about.py) is in no YAML file.
+            and bool(self.nearest.entry.quotes)
         )
 
 
@@ -181,6 +183,13 @@ def _skeleton(group: QuestionGroup, engine: Engine, taken: set[str], asked: str)
     lines = [asked]
     if group.nearest is None:
         lines.append("# No entry is close: this needs a new entry.")
+    elif not group.nearest.entry.quotes:  # told from article.yaml (bot/knowledge/about.py)
+        told = group.nearest.entry.about
+        lines.append(
+            f"# Nearest: the answer from article '{group.nearest.entry.source_id}''s details "
+            f"(score {group.nearest.score:.1f}), which is in no entry file: this needs a new "
+            f"entry, with `about: {told}` if it tells the article's {told}."
+        )
     else:
         lines.append(
             f"# Nearest entry: '{group.nearest.entry.id}' (score {group.nearest.score:.1f}), "

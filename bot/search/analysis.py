@@ -68,6 +68,8 @@ class Analyzer:
         self.saying = lexicon["saying"]
         self.aspects = self.saying | lexicon["aspects"]
         self.document = lexicon["document"] | frozenset(surnames)
+        # Words that ask about a text itself, naming none: who wrote it, when, its gist.
+        self.about_text = lexicon["document"] | lexicon["metadata"]
         self.personal = lexicon["personal"]
         self.refers_back = lexicon["refers_back"]
         self.typo_prone = lexicon["typo_prone"]
@@ -266,6 +268,15 @@ class Analyzer:
     def refers_to_document(self, prepared: str) -> bool:
         """True when a question names the text itself: the article, its writer, a paragraph."""
         return not self.document.isdisjoint(prepared.split())
+
+    def asks_only_about_text(self, prepared: str) -> bool:
+        """True when every topic word asks about a text itself ("who wrote the article").
+
+        "which uni is the author from" asks more than who wrote it; so does a question naming
+        the writer ("who is andrew hammond").
+        """
+        words = self.words(prepared)
+        return bool(words) and all(word in self.about_text for word, _ in words)
 
     def asked_aspects(self, prepared: str) -> list[str]:
         """Return the aspect words a question asks ("old", "say"), in order.

@@ -10,6 +10,7 @@ What a list *means* is said at the top of its file; this module only reads them:
   (age, family, ...), and the words for what someone said; a short question asking one is only
   answered by an entry that uses the word itself.
 - ``document.txt``: words for the text itself ("what does the *article* say" is nobody's words).
+- ``metadata.txt``: words that ask for an article's metadata (who wrote it, when, its gist).
 - ``personal.txt``: words of someone talking to the bot or about themselves.
 - ``typo_prone.txt``: question words people often mistype ("hwo", "wat", "teh").
 - ``refers_back.txt``: words by which a last sentence points back at what came before.
@@ -41,6 +42,7 @@ WORD_LISTS = (
     "aspects",
     "saying",
     "document",
+    "metadata",
     "personal",
     "typo_prone",
     "refers_back",

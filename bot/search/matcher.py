@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
-from bot.knowledge.about import metadata_entry
+from bot.knowledge.about import GIVES, metadata_entry
 from bot.knowledge.model import Entry, KnowledgeBase, Source
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
+from bot.search.english import is_common_english
 from bot.search.features import measure
 from bot.search.kinds import Kind
 from bot.search.policy import (
@@ -43,6 +44,9 @@ _GUESS = re.compile(r"([^,]*[^\s,])[ \t]*,[ \t]*(?:[^\s,?]+[ \t]*){1,3}\?+")
 MIN_HEAD_WORDS = 3  # topic words the question needs without the guess
 # A word this short that nobody knows is more likely chat ("smth") than a name.
 MIN_NAME_LENGTH = 4
+# How much a question must use of one article's own words to name it: two common words of its
+# text ("china", "russia"), or one that is not common English ("hammond").
+NAMING_WEIGHT = 2
 
 
 class Matcher:
@@ -65,12 +69,19 @@ class Matcher:
         else:
             self.index = EntryIndex(entries, self.analyzer, config)
         self.entry_ids = frozenset(item.entry.id for item in self.index.items)
-        self._naming = self._naming_words()
-        self._about: dict[tuple[str, str], Entry] = {}  # (article, what it tells) -> its entry
+        # With several articles: each article's words (text and details), and its entries
+        # about itself (article, what it tells) -> index item (policy.answer_about_article).
+        self._vocabulary: dict[str, frozenset[str]] = {}
+        self._names: dict[str, frozenset[str]] = {}  # words of its title, writer, publication
+        self._about: dict[tuple[str, str], IndexedEntry] = {}
         if len(self.articles) > 1:
+            for source in self.articles.values():
+                names = self._terms(source.title, source.author, source.publication)
+                self._names[source.id] = names
+                self._vocabulary[source.id] = names | self._terms(source.text, source.author_bio)
             for item in self.index.items:
                 if item.entry.about:
-                    self._about.setdefault((item.entry.source_id, item.entry.about), item.entry)
+                    self._about.setdefault((item.entry.source_id, item.entry.about), item)
 
     @classmethod
     def for_knowledge(
@@ -92,38 +103,89 @@ class Matcher:
             articles=knowledge.sources,
         )
 
-    def _naming_words(self) -> dict[str, str]:
-        """Map each term that names one article of several to it: from its title, writer, bio or
-        publication, and used in no phrasing of another article's entries ("writer" in "Test
-        Writer" is no name: every article's entries ask "who is the writer")."""
-        if len(self.articles) < 2:
-            return {}
-        owners: dict[str, set[str]] = {}
-        for source in self.articles.values():
-            details = (source.title, source.author, source.author_bio, source.publication)
-            for _, term in self.analyzer.words(self.analyzer.prepare(" ".join(details))):
-                owners.setdefault(term, set()).add(source.id)
-        items = self.index.items
-        return {
-            term: owner
-            for term, (owner,) in ((term, ids) for term, ids in owners.items() if len(ids) == 1)
-            if all(items[at].entry.source_id == owner for at in self.index.strong.get(term, ()))
-        }
+    def _terms(self, *texts: str) -> frozenset[str]:
+        prepared = self.analyzer.prepare_once(" ".join(texts))
+        return frozenset(term for _, term in self.analyzer.words(prepared))
 
-    def _named_article(self, prepared: str) -> str | None:
-        """The one article a question names by its details ("the harbour library article")."""
-        named = {
-            self._naming[term] for _, term in self.analyzer.words(prepared) if term in self._naming
-        }
-        return named.pop() if len(named) == 1 else None
+    def _own_words(
+        self, article: str, table: Mapping[str, frozenset[str]]
+    ) -> Callable[[str, str], bool]:
+        """Whether a question word is one of ``article``'s own in ``table``: its alone."""
+        mine = table[article]
+        others = [words for other, words in table.items() if other != article]
 
-    def _stand_in(self, article: str, told: str) -> Entry | None:
-        """An article's own entry telling ``told`` ("author"), else its metadata's answer."""
+        def own(word: str, term: str) -> bool:
+            return (
+                word not in self.analyzer.about_text
+                and term in mine
+                and all(term not in words for words in others)
+            )
+
+        return own
+
+    def names_article(
+        self, prepared: str, article: str, table: Mapping[str, frozenset[str]] | None = None
+    ) -> bool:
+        """True when a question names ``article`` by its own words: of its text and details
+        (or ``table``'s words), no other article's, and none asking about a text.
+
+        "who wrote the op-ed about china and russia" names the article about them: at least
+        two such words, or one that is no common English word ("hammond", "eastmere").
+        """
+        table = self._vocabulary if table is None else table
+        if article not in table:
+            return False
+        own = self._own_words(article, table)
+        weight = sum(
+            1 if is_common_english(word) else 2
+            for word, term in self.analyzer.words(prepared)
+            if own(word, term)
+        )
+        return weight >= NAMING_WEIGHT
+
+    def _asked_of_named_article(self, prepared: str, article: str | None) -> tuple[str, str] | None:
+        """(article, question without its name) for a question about an article it names.
+
+        "who wrote the harbour library article" asks "who wrote the article" of the article
+        whose title, writer or publication "harbour library" is from. None with one article,
+        when no article is named so, or when the rest asks more than who wrote an article,
+        where, when or its gist ("does the author think ties are overstated" names none).
+        """
+        if article is None:
+            return None
+        for named in self._names:
+            if not self.names_article(prepared, named, self._names):
+                continue
+            own = self._own_words(named, self._names)
+            kept = [
+                token
+                for token in prepared.split()
+                if not any(own(word, term) for word, term in self.analyzer.words(token))
+            ]
+            rest = " ".join(kept)
+            if self.analyzer.asks_only_about_text(rest):
+                return named, rest
+        return None
+
+    def _stand_in(
+        self, article: str, told: str, kind: Kind | None, asking: str
+    ) -> tuple[Entry, IndexedEntry | None] | None:
+        """An article's own entry telling ``told`` ("author"), else its details' answer if they
+        give the kind asked; None when neither.
+
+        The index item comes with an own entry that does not give the kind asked, so the
+        reply says the article does not say it ("where does the author work"); otherwise the
+        question is held to the phrasing it matched.
+        """
         own = self._about.get((article, told))
         if own is not None:
-            return own
+            gives = self.analyzer.kinds.answers(self.index.answers(own), kind, asking)
+            return own.entry, None if gives else own
         source = self.articles.get(article)
-        return metadata_entry(source, told) if source is not None else None
+        entry = metadata_entry(source, told) if source is not None else None
+        if entry is None or (kind is not None and kind.name not in GIVES.get(told, ())):
+            return None
+        return entry, None
 
     @property
     def thresholds(self) -> Thresholds:
@@ -164,6 +226,11 @@ class Matcher:
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="empty question")
         if analyzer.asks_for_help(prepared):  # nothing to look up: gets the usage hint
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
+        named = self._asked_of_named_article(prepared, article)
+        if named is not None:  # "who wrote the harbour library article": ask it of that one
+            of_it = self._ask(named[1], thresholds, named[0])
+            if of_it.shown is not None:
+                return replace(of_it, question=question)
         last_typed, last = analyzer.last_sentence(typed)
         if last and self._stands_alone(last_typed, last, prepared):
             alone = self._ask(last_typed, thresholds, article)
@@ -178,11 +245,16 @@ class Matcher:
             thresholds,
             about_the_article=article is not None and analyzer.refers_to_document(prepared),
         )
+        kind, asking = analyzer.asked_kind(last_typed or typed)
         about = unanswered = ""  # several articles: "who wrote the article?" asks this one
-        if article is not None:
-            named = self._named_article(prepared)
+        if article is not None and scored:
+            other = scored[0].candidate.entry.source_id
             scored, about, unanswered = answer_about_article(
-                scored, named or article, self._stand_in
+                scored,
+                article,
+                lambda asked, told: self._stand_in(asked, told, kind, asking),
+                only_about_text=analyzer.asks_only_about_text(prepared),
+                names_its_article=self.names_article(prepared, other),
             )
         if not scored:
             reason = unanswered or "no candidates"
@@ -191,7 +263,6 @@ class Matcher:
         # before it is no "what did he say", nor chat about the asker.
         asked = last or prepared
         long_question = len(matches) >= config.long_question_terms
-        kind, asking = analyzer.asked_kind(last_typed or typed)
         kinds = analyzer.kinds
 
         def lacks_kind(item: IndexedEntry) -> Kind | None:
@@ -234,10 +305,9 @@ class Matcher:
             config.max_candidates,
             kinds.not_said,
         )
-        if unanswered and result.shown is not None:  # another entry is no answer to it
-            return replace(
-                result, outcome=Outcome.SUGGESTIONS, not_said="", reason=unanswered, about=about
-            )
+        if unanswered:  # another article's entry is no answer to it: say why, suggest the rest
+            outcome = Outcome.SUGGESTIONS if result.shown is not None else result.outcome
+            return replace(result, outcome=outcome, not_said="", reason=unanswered, about=about)
         return replace(result, about=about) if about else result
 
     def _stands_alone(self, typed: str, sentence: str, question: str) -> bool:

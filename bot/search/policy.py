@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.knowledge.about import untold
+from bot.knowledge.about import beyond_details, untold
 from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig, Thresholds
@@ -293,48 +293,50 @@ def prefer_article(
 
 
 def answer_about_article(
-    scored: list[Scored], article: str | None, stand_in: Callable[[str, str], Entry | None]
+    scored: list[Scored],
+    article: str | None,
+    stand_in: Callable[[str, str], tuple[Entry, IndexedEntry | None] | None],
+    *,
+    only_about_text: bool,
+    names_its_article: bool,
 ) -> tuple[list[Scored], str, str]:
     """Answer a question about an article itself for ``article``, not with another's entry.
 
     "Who wrote the article?" in a channel whose article has no such entry is best matched by
-    another article's entry marked ``about: author``; its answer names the wrong writer. The
-    asked article answers instead: by its own entry telling the same, else by ``stand_in`` (its
-    metadata). ``article`` is the one asked about: the channel's (or the newest), or the one the
-    question names. The best candidate keeps its score: it was matched on what was asked.
+    another article's entry marked ``about: author``; its answer names the wrong writer. When
+    the question is made only of words asking about a text (``only_about_text``), ``article``
+    (the channel's, or the newest) answers instead: by its own entry telling the same, else by
+    its details; ``stand_in`` gives either, with its index item (None: the details), or None
+    when neither gives what was asked. The best candidate keeps its score and coverage: it was
+    matched on what was asked. When the question names the other article (``names_its_article``:
+    "who wrote the op-ed about china and russia"), that article's entry stands. Otherwise, or
+    when nothing of ``article`` tells it (no summary, no date written down), no other article's
+    entry about itself is kept: the rest may only be suggested.
 
-    Returns the candidates, what was asked about the article ("" when the rule does not apply),
-    and, when neither can answer (no summary, no date written down), why: the other articles'
-    entries telling it are dropped, and the rest may only be suggested, as the question asked
-    for something ``article`` has nothing on.
+    Returns the candidates, what was asked of the article ("" when the rule does not apply),
+    and why it cannot be answered ("" when it can).
     """
     if article is None or not scored:
         return scored, "", ""
     top = scored[0]
     told = top.candidate.entry.about
-    if not told or top.candidate.entry.source_id == article:
+    if not told or top.candidate.entry.source_id == article or names_its_article:
         return scored, "", ""
-
-    def tells_another(entry: Entry) -> bool:
-        return entry.about == told and entry.source_id != article
-
-    own = next(
-        (
-            s.candidate.entry
-            for s in scored
-            if s.candidate.entry.about == told and not tells_another(s.candidate.entry)
-        ),
-        None,
-    )
-    entry = own or stand_in(article, told)
+    # Another article's entries about itself answer nothing asked of this one ("Where was the
+    # article published?" is no suggestion for its date); this one's own stay.
     rest = [
         s
         for s in scored[1:]
-        if s.candidate.entry is not own and not tells_another(s.candidate.entry)
+        if not s.candidate.entry.about or s.candidate.entry.source_id == article
     ]
-    if entry is None:
-        return rest, told, untold(article, told)
-    return [Scored(replace(top.candidate, entry=entry), top.coverage, top.item), *rest], told, ""
+    found = stand_in(article, told) if only_about_text else None
+    if found is None:
+        why = untold(article, told) if only_about_text else beyond_details(article, told)
+        return rest, told, why
+    entry, item = found
+    rest = [s for s in rest if s.candidate.entry is not entry]
+    chosen = Scored(replace(top.candidate, entry=entry), top.coverage, item or top.item)
+    return [chosen, *rest], told, ""
 
 
 def decide(

@@ -238,3 +238,21 @@ entries:
 def _line_of(path: Path, text: str) -> int:
     content = path.read_text(encoding="utf-8")
     return content[: content.index(text)].count("\n") + 1
+
+
+def test_an_answer_from_an_articles_details_gets_a_new_entry_not_alternates(
+    engine: Engine,
+) -> None:
+    # "harbour:author" is told from article.yaml (bot/knowledge/about.py): no YAML to paste into.
+    from bot.knowledge.about import metadata_entry
+
+    source = next(iter(engine.knowledge.sources.values()))
+    told = metadata_entry(source, "author")
+    assert told is not None
+    group = QuestionGroup(("whose piece is this",), 3, Candidate(told, 90.0, "who wrote it"))
+
+    snippet = render_snippet(group, engine)
+
+    assert not group.fits_alternates
+    assert "which is in no entry file: this needs a new entry, with `about: author`" in snippet
+    assert "Add these lines to the alternates" not in snippet

@@ -43,6 +43,7 @@ def reading(analyzer: Analyzer, example: str) -> tuple[object, ...]:
         analyzer.points_back(analyzer.last_sentence(example)[0] or example),
         [word for word in prepared.split() if analyzer.is_mistyped_filler(word)],
         sorted(analyzer.document.intersection(prepared.split())),
+        analyzer.asks_only_about_text(prepared),
     )
 
 
@@ -157,6 +158,7 @@ def _string_literals(path: Path) -> list[str]:
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and id(node) not in docstrings
+        and not re.fullmatch(r"__\w+__", node.value)  # Python's names ("__main__"), no words
     ]
 
 

@@ -57,3 +57,18 @@ async def test_a_vote_on_an_answer_from_the_details_is_counted(world: World) -> 
 
     assert clicked.ephemeral and clicked.response is not None
     assert clicked.response.content == ACKNOWLEDGEMENTS[VoteResult.COUNTED]
+
+
+async def test_no_other_articles_entry_about_itself_is_offered_as_did_you_mean(
+    world: World,
+) -> None:
+    # The test article has no date: its channel is not offered the first article's
+    # "Where was the article published?", whose answer names the first article's publisher.
+    offer = await world.alice.slash(
+        world.channel, "ask", question="when was the article published?"
+    )
+
+    assert offer.ephemeral and offer.response is not None
+    labels = [b["label"] for row in offer.response.components for b in row["components"]]
+    assert "Where was the article published?" not in labels
+    assert "When was the article published?" not in labels
