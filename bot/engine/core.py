@@ -108,6 +108,13 @@ class Engine:
         shown = every.shown
         if every.about or (shown is not None and shown.source_id not in self._own):
             return every
+        if shown is None and every.candidates:  # unsure over every article; alone, its best
+            best = every.candidates[0].entry  # entry's article may be sure of that entry
+            alone = self._own.get(best.source_id)
+            if best.source_id != chosen and alone is not None:
+                own = alone.ask(question, strict=strict, thresholds=thresholds)
+                if own.shown is not None and own.shown.id == best.id:
+                    return own
         answering = shown.source_id if shown is not None else chosen
         if answering not in self._own:  # an article with no entries yet
             return every

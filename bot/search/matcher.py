@@ -243,7 +243,7 @@ class Matcher:
             self.rank(prepared, matches),
             article,
             thresholds,
-            about_the_article=article is not None and analyzer.refers_to_document(prepared),
+            about_the_article=article is not None and analyzer.asks_only_about_text(prepared),
         )
         kind, asking = analyzer.asked_kind(last_typed or typed)
         about = unanswered = ""  # several articles: "who wrote the article?" asks this one

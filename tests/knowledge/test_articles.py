@@ -303,13 +303,10 @@ def test_the_first_articles_answers_do_not_move_with_a_second_present(knowledge:
             assert moved == 0, f"{name}: {moved} decision(s) moved"
 
 
-def test_with_no_channel_the_first_articles_content_answers_gain_no_mistake(
-    knowledge: Path,
-) -> None:
+def test_with_no_channel_the_first_articles_other_answers_do_not_move(knowledge: Path) -> None:
     """With no channel article, questions go first to the newest (the test article); the first
-    article's answers about its subjects still come as it alone gives them, so none of the dev
-    sets' questions becomes a wrong answer (questions about the article itself go to the
-    newest by design, and are left out)."""
+    article's answers still come as it alone gives them, so no outcome of the dev sets moves
+    (questions about the article itself go to the newest by design, and are left out)."""
     from tests.eval.evaluate import SETS, evaluate
     from tests.eval.test_accuracy import DEV_SETS
 
@@ -318,17 +315,19 @@ def test_with_no_channel_the_first_articles_content_answers_gain_no_mistake(
     together = load_engine(knowledge)
     about_itself = {entry.id for entry in together.knowledge.entries if entry.about}
 
+    def outcome(line: str) -> list[str]:  # "correct", "off-topic declined", "unsaid not-said"
+        words = line.split()
+        return words[:2] if words[0] in ("off-topic", "unsaid") else words[:1]
+
     for name in DEV_SETS:
         before = evaluate(alone, SETS[name])
         after = evaluate(together, SETS[name])
         # Counted, not shown: the sealed sets' questions stay unseen (tests/eval/README.md).
-        worse = sum(
-            then.split()[0] != "wrong"
-            and now.split()[0] == "wrong"
-            and then.split("-> ")[1].split()[0] not in about_itself
+        moved = sum(
+            outcome(then) != outcome(now) and then.split("-> ")[1].split()[0] not in about_itself
             for then, now in zip(before.lines, after.lines, strict=True)
         )
-        assert worse == 0, f"{name}: {worse} question(s) now answered wrongly"
+        assert moved == 0, f"{name}: {moved} outcome(s) moved"
 
 
 @pytest.fixture
