@@ -118,10 +118,9 @@ class Engine:
         answering = shown.source_id if shown is not None else chosen
         if answering not in self._own:  # an article with no entries yet
             return every
-        own = self._own[answering].ask(question, strict=strict, thresholds=thresholds)
-        if own.shown is None and answering != chosen and chosen in self._own:
-            return self._own[chosen].ask(question, strict=strict, thresholds=thresholds)
-        return own
+        # Unsure alone, it says so with its own "did you mean": the chosen article's entries
+        # were no match for its best over every article.
+        return self._own[answering].ask(question, strict=strict, thresholds=thresholds)
 
     def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
         """For each entry: its id, the kinds it answers, and whether moderators stated them.
