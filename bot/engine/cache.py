@@ -14,6 +14,9 @@ instead: the same entries, the same index, the same answers.
   nothing is ever trusted by date.
 - Only knowledge bases of at least ``MIN_CACHED_ENTRIES`` entries are kept: a small one builds
   faster than it would be read.
+- Only the index over every article is kept. With several articles, each article's own index
+  (Engine.ask) is still built at every start, which takes about as long again as building the
+  index over every article would.
 - Only a knowledge base that loaded without a problem is kept, and only when no file was saved
   while it loaded. A cache file that cannot be read is removed and the knowledge is loaded
   from its files, as if there were none.

@@ -106,21 +106,27 @@ class Engine:
         # then shown only as that article alone would answer it: adding an article moves none
         # of another's answers, as word weights over every article would.
         shown = every.shown
+        named = self._own.get(every.named_article)
+        if named is not None:  # asked of the article it names, without its name
+            of_it = named.ask(every.named_question, strict=strict, thresholds=thresholds)
+            return replace(of_it, question=question) if of_it.shown is not None else every
         if every.about or (shown is not None and shown.source_id not in self._own):
             return every
-        if shown is None and every.candidates:  # unsure over every article; alone, its best
-            best = every.candidates[0].entry  # entry's article may be sure of that entry
-            alone = self._own.get(best.source_id)
-            if best.source_id != chosen and alone is not None:
-                own = alone.ask(question, strict=strict, thresholds=thresholds)
-                if own.shown is not None and own.shown.id == best.id:
-                    return own
-        answering = shown.source_id if shown is not None else chosen
-        if answering not in self._own:  # an article with no entries yet
-            return every
-        # Unsure alone, it says so with its own "did you mean": the chosen article's entries
-        # were no match for its best over every article.
-        return self._own[answering].ask(question, strict=strict, thresholds=thresholds)
+        if shown is None:
+            best = every.candidates[0].entry if every.candidates else None
+            if best is None or best.source_id == chosen or best.source_id not in self._own:
+                alone = self._own.get(chosen)
+                return (
+                    every
+                    if alone is None
+                    else alone.ask(question, strict=strict, thresholds=thresholds)
+                )
+            # Unsure over every article, with another article's entry first: that article
+            # alone may be sure of it; else the "did you mean" over every article.
+            own = self._own[best.source_id].ask(question, strict=strict, thresholds=thresholds)
+            return own if own.shown is not None and own.shown.id == best.id else every
+        # Unsure alone of what led over every article, it says so, with its own "did you mean".
+        return self._own[shown.source_id].ask(question, strict=strict, thresholds=thresholds)
 
     def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
         """For each entry: its id, the kinds it answers, and whether moderators stated them.

@@ -72,13 +72,15 @@ class Matcher:
         # With several articles: each article's words (text and details), and its entries
         # about itself (article, what it tells) -> index item (policy.answer_about_article).
         self._vocabulary: dict[str, frozenset[str]] = {}
-        self._names: dict[str, frozenset[str]] = {}  # words of its title, writer, publication
+        self._names: dict[str, frozenset[str]] = {}  # words of its title and writer's name
         self._about: dict[tuple[str, str], IndexedEntry] = {}
         if len(self.articles) > 1:
             for source in self.articles.values():
-                names = self._terms(source.title, source.author, source.publication)
+                names = self._terms(source.title, source.author)
                 self._names[source.id] = names
-                self._vocabulary[source.id] = names | self._terms(source.text, source.author_bio)
+                self._vocabulary[source.id] = names | self._terms(
+                    source.text, source.author_bio, source.publication
+                )
             for item in self.index.items:
                 if item.entry.about:
                     self._about.setdefault((item.entry.source_id, item.entry.about), item)
@@ -147,8 +149,8 @@ class Matcher:
         """(article, question without its name) for a question about an article it names.
 
         "who wrote the harbour library article" asks "who wrote the article" of the article
-        whose title, writer or publication "harbour library" is from. None with one article,
-        when no article is named so, or when the rest asks more than who wrote an article,
+        whose title or writer "harbour library" is from. None with one article, when it is
+        ``article`` or no article is named so, or when the rest asks more than who wrote an article,
         where, when or its gist ("does the author think ties are overstated" names none).
         """
         if article is None:
@@ -230,7 +232,9 @@ class Matcher:
         if named is not None:  # "who wrote the harbour library article": ask it of that one
             of_it = self._ask(named[1], thresholds, named[0])
             if of_it.shown is not None:
-                return replace(of_it, question=question)
+                return replace(
+                    of_it, question=question, named_article=named[0], named_question=named[1]
+                )
         last_typed, last = analyzer.last_sentence(typed)
         if last and self._stands_alone(last_typed, last, prepared):
             alone = self._ask(last_typed, thresholds, article)
@@ -271,11 +275,16 @@ class Matcher:
         def fits(item: IndexedEntry) -> bool:
             return not lacks_kind(item) and not unmet_aspects(analyzer, asked, item)
 
-        unmet = unmet_aspects(analyzer, asked, scored[0].item)
+        # An answer from an article's details stands in for another article's entry, whose
+        # kinds and words are not its own: _stand_in checked the kind asked (about.GIVES).
+        told = about and not scored[0].candidate.entry.quotes
+        unmet = () if told else unmet_aspects(analyzer, asked, scored[0].item)
+        top_lacks = None if told else lacks_kind(scored[0].item)
         rivals = len(scored)
-        if (unmet and not long_question) or lacks_kind(scored[0].item):
+        if (unmet and not long_question) or top_lacks:
             scored, rivals = prefer_entries_that_fit(scored, fits, config)
             unmet = unmet_aspects(analyzer, asked, scored[0].item)
+            top_lacks = lacks_kind(scored[0].item)
         # "is gazprom building it": a yes or no about a name the knowledge base never uses is
         # nothing the article confirms (a wrong figure is: "wasn't it 5000km" gets the right one).
         unconfirmed = (
@@ -292,7 +301,7 @@ class Matcher:
             analyzer.is_personal(asked),
             lone_word,
             rivals=rivals,
-            unmet_kind=kind if unconfirmed else lacks_kind(scored[0].item),
+            unmet_kind=kind if unconfirmed else top_lacks,
             asked_kind=kind,
             unconfirmed=unconfirmed,
         )

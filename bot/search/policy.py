@@ -334,7 +334,13 @@ def answer_about_article(
         why = untold(article, told) if only_about_text else beyond_details(article, told)
         return rest, told, why
     entry, item = found
-    rest = [s for s in rest if s.candidate.entry is not entry]
+    # An entry of its own that was ranked is taken as ranked: its own score and coverage. One
+    # that was not (it has no phrasing like the question), or the details, take the place of
+    # the entry that matched what was asked.
+    ranked = next((s for s in rest if s.candidate.entry is entry), None)
+    rest = [s for s in rest if s is not ranked]
+    if ranked is not None:
+        return [ranked, *rest], told, ""
     chosen = Scored(replace(top.candidate, entry=entry), top.coverage, item or top.item)
     return [chosen, *rest], told, ""
 

@@ -20,6 +20,9 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.conftest import SECOND_ABOUT, SECOND_ARTICLE, SECOND_TITLE, add_second_article
 
 SECOND = SECOND_ARTICLE
+# Dev-set decisions in the first article's channel that a second article may move: questions
+# naming the first article by its title, asked without those words (Matcher, 2026-12-06: 2).
+MOVED_BY_NAMING = 2
 TITLE = SECOND_TITLE
 
 
@@ -284,9 +287,21 @@ def test_a_problem_repeated_in_many_places_is_listed_once_with_a_count(tmp_path:
     assert "'entry-1'" in problem.message
 
 
+def worse(before: str, after: str) -> bool:
+    """True when an evaluation line got worse: a right answer lost, or a wrong one, an
+    off-topic or an unsaid question answered where it was not."""
+    then, now = before.split()[:2], after.split()[:2]
+    if then == now:
+        return False
+    if then[0] == "correct" or now[0] == "wrong":
+        return True
+    return now in (["off-topic", "answered"], ["unsaid", "answered"])
+
+
 def test_the_first_articles_answers_do_not_move_with_a_second_present(knowledge: Path) -> None:
-    """Asked as in a channel of the first article (what the sets ask about), every decision on
-    the dev sets is the one it makes alone: outcome, entry and score (Engine.ask)."""
+    """Asked as in a channel of the first article (what the sets ask about), the dev sets'
+    decisions are the ones it makes alone (Engine.ask), but for questions that name it by its
+    title ("who wrote the beijing moscow article"), which may only get better."""
     from tests.eval.evaluate import SETS, evaluate
     from tests.eval.test_accuracy import DEV_SETS
 
@@ -294,19 +309,24 @@ def test_the_first_articles_answers_do_not_move_with_a_second_present(knowledge:
     add_second_article(knowledge)  # with its own "Who wrote the article?"
     together = load_engine(knowledge)
 
+    moved = 0
     for name in DEV_SETS:
         for strict in (False, True):
             before = evaluate(alone, SETS[name], strict=strict)
             after = evaluate(together, SETS[name], strict=strict, article="beijing-moscow")
+            pairs = list(zip(before.lines, after.lines, strict=True))
             # Counted, not shown: the sealed sets' questions stay unseen (tests/eval/README.md).
-            moved = sum(one != other for one, other in zip(after.lines, before.lines, strict=True))
-            assert moved == 0, f"{name}: {moved} decision(s) moved"
+            assert sum(worse(*pair) for pair in pairs) == 0, f"{name}: a decision got worse"
+            moved += sum(one != other for one, other in pairs)
+    assert moved <= MOVED_BY_NAMING  # measured: 2 (both to a right answer)
 
 
-def test_with_no_channel_the_first_articles_other_answers_do_not_move(knowledge: Path) -> None:
+def test_with_no_channel_the_first_articles_other_answers_do_not_get_worse(
+    knowledge: Path,
+) -> None:
     """With no channel article, questions go first to the newest (the test article); the first
-    article's answers still come as it alone gives them, so no outcome of the dev sets moves
-    (questions about the article itself go to the newest by design, and are left out)."""
+    article's answers still come as it alone gives them, so no outcome of the dev sets gets
+    worse (questions about the article itself go to the newest by design, and are left out)."""
     from tests.eval.evaluate import SETS, evaluate
     from tests.eval.test_accuracy import DEV_SETS
 
@@ -315,19 +335,39 @@ def test_with_no_channel_the_first_articles_other_answers_do_not_move(knowledge:
     together = load_engine(knowledge)
     about_itself = {entry.id for entry in together.knowledge.entries if entry.about}
 
-    def outcome(line: str) -> list[str]:  # "correct", "off-topic declined", "unsaid not-said"
-        words = line.split()
-        return words[:2] if words[0] in ("off-topic", "unsaid") else words[:1]
-
     for name in DEV_SETS:
         before = evaluate(alone, SETS[name])
         after = evaluate(together, SETS[name])
         # Counted, not shown: the sealed sets' questions stay unseen (tests/eval/README.md).
-        moved = sum(
-            outcome(then) != outcome(now) and then.split("-> ")[1].split()[0] not in about_itself
+        got_worse = sum(
+            worse(then, now) and then.split("-> ")[1].split()[0] not in about_itself
             for then, now in zip(before.lines, after.lines, strict=True)
         )
-        assert moved == 0, f"{name}: {moved} outcome(s) moved"
+        assert got_worse == 0, f"{name}: {got_worse} outcome(s) got worse"
+
+
+def test_with_no_channel_the_first_article_still_offers_did_you_mean(knowledge: Path) -> None:
+    # Every question and alternate of the first article with its last word left off: where it
+    # alone offers "did you mean", it still does (or answers) beside a newer article.
+    alone = load_engine(DEFAULT_KNOWLEDGE_DIR)
+    add_second_article(knowledge)
+    together = load_engine(knowledge)
+    asked = {
+        " ".join(phrasing.split()[:-1])
+        for entry in alone.knowledge.entries
+        if not entry.about
+        for phrasing in entry.phrasings
+        if len(phrasing.split()) > 2
+    }
+
+    lost = [
+        question
+        for question in sorted(asked)
+        if alone.ask(question).outcome is Outcome.SUGGESTIONS
+        and together.ask(question).outcome is Outcome.NO_MATCH
+    ]
+
+    assert lost == []
 
 
 @pytest.fixture
@@ -759,3 +799,44 @@ def test_explain_says_an_answer_was_asked_of_the_article_itself(
         "answered with 'harbour-library:author', as asked of article 'harbour-library' itself "
         "(its author), in the place of another article's entry telling its own" in out
     )
+
+
+@pytest.mark.parametrize("channel", [None, "beijing-moscow", "harbour-library"])
+def test_an_article_named_by_its_title_answers_with_its_own_entry(
+    two_authors: Path, channel: str | None
+) -> None:
+    engine = load_engine(two_authors)
+
+    harbour = engine.ask("who wrote the harbour library article", article=channel)
+    first = engine.ask("who wrote the beijing moscow article", article=channel)
+
+    assert harbour.entry is not None and harbour.entry.id == "harbour-article-author"
+    assert first.entry is not None and first.entry.id == "article-author"
+
+
+def test_an_own_entry_in_the_place_of_anothers_is_held_to_its_own_score(
+    two_authors: Path,
+) -> None:
+    # The first article's byline entry matches "why did the author write this" well; the test
+    # article's own does not, and auto-answer (strict) must not post it on the other's score.
+    engine = load_engine(two_authors)
+
+    default = engine.ask("why did the author write this", article="harbour-library")
+    strict = engine.ask("why did the author write this", article="harbour-library", strict=True)
+
+    assert default.entry is None
+    assert strict.entry is None
+
+
+def test_a_date_in_the_articles_details_is_given_as_the_answer(without_about: Path) -> None:
+    details = without_about / "articles" / "harbour-library" / "article.yaml"
+    text = details.read_text(encoding="utf-8")
+    assert "date: ''\n" in text  # new-article leaves it empty without --date
+    details.write_text(text.replace("date: ''\n", 'date: "3 March 2025"\n'), encoding="utf-8")
+    engine = load_engine(without_about)
+
+    result = engine.ask("what's the date of the article", article="harbour-library")
+
+    assert result.outcome is Outcome.ANSWER and result.not_said == ""
+    assert result.entry is not None and result.entry.id == "harbour-library:date"
+    assert result.entry.answer == f"“{TITLE}” was published on 3 March 2025."
