@@ -14,9 +14,8 @@ instead: the same entries, the same index, the same answers.
   nothing is ever trusted by date.
 - Only knowledge bases of at least ``MIN_CACHED_ENTRIES`` entries are kept: a small one builds
   faster than it would be read.
-- Only the index over every article is kept. With several articles, each article's own index
-  (Engine.ask) is still built at every start, which takes about as long again as building the
-  index over every article would.
+- With several articles, each article's own index (Engine.ask) is kept beside the one over
+  every article.
 - Only a knowledge base that loaded without a problem is kept, and only when no file was saved
   while it loaded. A cache file that cannot be read is removed and the knowledge is loaded
   from its files, as if there were none.
@@ -53,7 +52,7 @@ from bot.search.retrieval import collector_paused
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "cache"  # under DATA_DIR
-FORMAT = 1  # raise when what a cache file holds changes shape
+FORMAT = 2  # raise when what a cache file holds changes shape
 MIN_CACHED_ENTRIES = 2000
 KEEP = 2  # cache files kept: the knowledge serving now, and the one before it
 SUFFIX = ".engine"

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.engine.cache import EngineCache
 from bot.engine.retire import give_back_memory
@@ -35,10 +36,12 @@ class Engine:
         *,
         saved_index: Mapping[str, object] | None = None,
     ) -> None:
-        """Build the indexes of ``knowledge`` (the entry index from ``saved_index`` if given)."""
+        """Build the indexes of ``knowledge`` (from ``saved_index``, as saved_index() gave it)."""
         self.knowledge = knowledge
         self.config = config or MatchConfig()
-        self._matcher = Matcher.for_knowledge(knowledge, self.config, saved_index)
+        saved: Mapping[str, Any] = saved_index or {}
+        every = saved["every"] if saved_index is not None else None  # a KeyError: does not fit
+        self._matcher = Matcher.for_knowledge(knowledge, self.config, every)
         # Where questions about "the article" go when a channel names none (one article: moot).
         several = len(knowledge.sources) > 1
         self.newest_article = knowledge.newest_source().id if several else None
@@ -49,7 +52,8 @@ class Engine:
             for source_id in knowledge.sources:
                 alone = alone_with(knowledge, source_id)
                 if alone.entries:
-                    self._own[source_id] = Matcher.for_knowledge(alone, self.config)
+                    own_index = saved["articles"][source_id] if saved_index is not None else None
+                    self._own[source_id] = Matcher.for_knowledge(alone, self.config, own_index)
         self._quotes = self._quote_finder(knowledge.sources.values())
         # One article's own finder, built when a search first names it: its words and typos
         # are that article's, as if it were the only one.
@@ -71,8 +75,12 @@ class Engine:
         return frozenset(self._matcher.index.entries_using)
 
     def saved_index(self) -> dict[str, object]:
-        """Return the entry index as plain data, to build this engine again faster (cache.py)."""
-        return self._matcher.index.saved()
+        """Return the entry indexes as plain data, to build this engine again faster (cache.py):
+        the one over every article, and each article's own."""
+        return {
+            "every": self._matcher.index.saved(),
+            "articles": {article: own.index.saved() for article, own in self._own.items()},
+        }
 
     @property
     def version(self) -> str:

@@ -12,6 +12,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -259,6 +260,38 @@ def test_the_index_read_back_is_the_index_built(knowledge: Path, cache: EngineCa
         if isinstance(theirs, dict):
             assert list(mine) == list(theirs), name  # the same order: ties are broken by it
     assert [item.entry.id for item in read_back.items] == [item.entry.id for item in built.items]
+
+
+def test_a_reading_list_reads_back_each_articles_own_index_too(
+    knowledge: Path, cache: EngineCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import add_second_article
+
+    add_second_article(knowledge)
+    built = load_engine(knowledge, cache=cache)
+    builds: list[int] = []
+    real = EntryIndex.__init__
+
+    def counted(self: EntryIndex, *args: Any, **kwargs: Any) -> None:
+        builds.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(EntryIndex, "__init__", counted)
+    read_back = load_engine(knowledge, cache=cache)
+
+    assert builds == []  # no index built again: the one over every article, nor each own
+    assert read_back._own.keys() == built._own.keys() == {"beijing-moscow", "harbour-library"}
+    for article, own in built._own.items():
+        mine = read_back._own[article].index
+        assert [item.entry.id for item in mine.items] == [item.entry.id for item in own.index.items]
+        assert mine.idf == own.index.idf
+    for channel in (None, "beijing-moscow", "harbour-library"):
+        for question in ("who wrote the article?", "how long is the border", "library hours"):
+            one, other = (
+                built.ask(question, article=channel),
+                read_back.ask(question, article=channel),
+            )
+            assert (one.outcome, one.score, one.shown) == (other.outcome, other.score, other.shown)
 
 
 def test_an_article_text_in_a_hidden_folder_is_checked_too(
