@@ -117,7 +117,8 @@ class Engine:
         named = self._own.get(every.named_article)
         if named is not None:  # asked of the article it names, without its name
             of_it = named.ask(every.named_question, strict=strict, thresholds=thresholds)
-            return replace(of_it, question=question) if of_it.shown is not None else every
+            same = shown is not None and of_it.shown is not None and of_it.shown.id == shown.id
+            return replace(of_it, question=question) if same else every
         if every.about or (shown is not None and shown.source_id not in self._own):
             return every
         if shown is None:

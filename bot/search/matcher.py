@@ -72,7 +72,7 @@ class Matcher:
         # With several articles: each article's words (text and details), and its entries
         # about itself (article, what it tells) -> index item (policy.answer_about_article).
         self._vocabulary: dict[str, frozenset[str]] = {}
-        self._names: dict[str, frozenset[str]] = {}  # words of its title and writer's name
+        self._names: dict[str, frozenset[str]] = {}  # its title's and writer's words
         self._about: dict[tuple[str, str], IndexedEntry] = {}
         if len(self.articles) > 1:
             for source in self.articles.values():
@@ -145,20 +145,23 @@ class Matcher:
         )
         return weight >= NAMING_WEIGHT
 
-    def _asked_of_named_article(self, prepared: str, article: str | None) -> tuple[str, str] | None:
+    def _asked_of_named_article(self, typed: str, prepared: str) -> tuple[str, str] | None:
         """(article, question without its name) for a question about an article it names.
 
         "who wrote the harbour library article" asks "who wrote the article" of the article
-        whose title or writer "harbour library" is from. None with one article, when it is
-        ``article`` or no article is named so, or when the rest asks more than who wrote an article,
-        where, when or its gist ("does the author think ties are overstated" names none).
+        whose title or writer "harbour library" is from (not its publication: "what does arab
+        news say" asks about the publisher). None with one article,
+        when no article is named so, for a yes or no ("is arab news actually saying this or
+        just the writer" asks about Arab News), or when the rest asks more than who wrote an
+        article, where, when or its gist ("does the author think ties are overstated").
         """
-        if article is None:
+        named = [
+            article for article in self._names if self.names_article(prepared, article, self._names)
+        ]
+        if not named or self._asks_yes_or_no(typed):
             return None
-        for named in self._names:
-            if not self.names_article(prepared, named, self._names):
-                continue
-            own = self._own_words(named, self._names)
+        for article in named:
+            own = self._own_words(article, self._names)
             kept = [
                 token
                 for token in prepared.split()
@@ -166,8 +169,12 @@ class Matcher:
             ]
             rest = " ".join(kept)
             if self.analyzer.asks_only_about_text(rest):
-                return named, rest
+                return article, rest
         return None
+
+    def _asks_yes_or_no(self, typed: str) -> bool:
+        kind, _ = self.analyzer.asked_kind(typed)
+        return kind is not None and kind.name == "yesno"
 
     def _stand_in(
         self, article: str, told: str, kind: Kind | None, asking: str
@@ -228,7 +235,7 @@ class Matcher:
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="empty question")
         if analyzer.asks_for_help(prepared):  # nothing to look up: gets the usage hint
             return AskResult(question, "", Outcome.NO_MATCH, reason="asks for help")
-        named = self._asked_of_named_article(prepared, article)
+        named = self._asked_of_named_article(typed, prepared) if article is not None else None
         if named is not None:  # "who wrote the harbour library article": ask it of that one
             of_it = self._ask(named[1], thresholds, named[0])
             if of_it.shown is not None:
@@ -243,10 +250,10 @@ class Matcher:
         matches, known = self.analyse(prepared, typed)
         if not any(match.known for match in matches):  # also when every word was filler
             return AskResult(question, prepared, Outcome.NO_MATCH, reason="no known words")
-        scored = prefer_article(
+        scored = prefer_article(  # which article answers does not depend on how sure it must be
             self.rank(prepared, matches),
             article,
-            thresholds,
+            self.config.thresholds,
             about_the_article=article is not None and analyzer.asks_only_about_text(prepared),
         )
         kind, asking = analyzer.asked_kind(last_typed or typed)

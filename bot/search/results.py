@@ -44,7 +44,7 @@ class AskResult:
     # What it asked about an article itself ("author"), answered for the article asked about
     # rather than by another article's entry (policy.answer_about_article); "" for the rest.
     about: str = ""
-    # A question naming an article by its title, writer or publication, asked of it without
+    # A question naming an article by its title or writer, asked of it without
     # those words ("who wrote the harbour library article"): that article, and what was asked.
     named_article: str = ""
     named_question: str = ""

@@ -840,3 +840,59 @@ def test_a_date_in_the_articles_details_is_given_as_the_answer(without_about: Pa
     assert result.outcome is Outcome.ANSWER and result.not_said == ""
     assert result.entry is not None and result.entry.id == "harbour-library:date"
     assert result.entry.answer == f"“{TITLE}” was published on 3 March 2025."
+
+
+ABOUT_QUESTIONS = [
+    "who wrote this",
+    "whose byline is this",
+    "who is the author",
+    "what does the author do",
+    "which uni is the author from",
+    "where does the author work",
+    "when was it published",
+    "where was it published",
+    "main idea of the article",
+    "why did the author write this",
+    "who wrote the harbour library article",
+    "who wrote the beijing moscow article",
+    "who wrote the op-ed about china and russia",
+    "is arab news actually saying this or just the writer",
+]
+
+
+# More of the test article's entries, about its people: "who wrote to complain" is no byline.
+HARBOUR_PEOPLE = """\
+topic: People in the harbour library story
+entries:
+  - id: civic-society-objection
+    question: Who objects to the solar panels?
+    alternates:
+      - "who wrote to complain about the panels"
+    answer: The Eastmere Civic Society, which says the panels spoil the view from the quay.
+    quotes:
+      - "the Eastmere Civic Society argues that the solar panels spoil the view"
+  - id: librarian
+    question: Who is the head librarian?
+    alternates:
+      - "who runs the library"
+    answer: Ruth Okafor.
+    quotes:
+      - "Head librarian Ruth Okafor said"
+"""
+
+
+@pytest.mark.parametrize("about", [False, True])
+def test_auto_answer_shows_only_what_asking_shows(knowledge: Path, about: bool) -> None:
+    # Auto-answer (strict) must never post what /ask would not answer: which article answers
+    # does not depend on how sure the answer must be.
+    folder = add_second_article(knowledge, about=about)
+    (folder / "qa" / "people.yaml").write_text(HARBOUR_PEOPLE, encoding="utf-8")
+    engine = load_engine(knowledge)
+
+    for channel in (None, "beijing-moscow", "harbour-library"):
+        for question in ABOUT_QUESTIONS:
+            strict = engine.ask(question, article=channel, strict=True)
+            default = engine.ask(question, article=channel)
+            if strict.shown is not None:
+                assert default.shown is not None, (channel, question)
+                assert default.shown.id == strict.shown.id, (channel, question)
