@@ -33,7 +33,7 @@ def answer_embed(entry: Entry, engine: Engine, *, not_said: str = "") -> discord
     title, description = entry.question, entry.answer
     if not_said:
         title, description = not_said, f"What it does say ({entry.question}): {entry.answer}"
-    if not entry.quotes:  # told from article.yaml (bot/knowledge/about.py)
+    if entry.from_details:
         description = f"{description}\n\n*{FROM_DETAILS}*"
     embed = discord.Embed(
         title=trim(title, limits.EMBED_TITLE),

@@ -121,21 +121,20 @@ class Engine:
             return replace(of_it, question=question) if same else every
         if every.about or (shown is not None and shown.source_id not in self._own):
             return every
-        if shown is None:
-            best = every.candidates[0].entry if every.candidates else None
-            if best is None or best.source_id == chosen or best.source_id not in self._own:
-                alone = self._own.get(chosen)
-                return (
-                    every
-                    if alone is None
-                    else alone.ask(question, strict=strict, thresholds=thresholds)
-                )
+
+        def alone(source_id: str) -> AskResult:
+            return self._own[source_id].ask(question, strict=strict, thresholds=thresholds)
+
+        if shown is not None:
+            # As that article alone answers; unsure alone, it says so with its own suggestions.
+            return alone(shown.source_id)
+        best = every.candidates[0].entry if every.candidates else None
+        if best is not None and best.source_id != chosen and best.source_id in self._own:
             # Unsure over every article, with another article's entry first: that article
             # alone may be sure of it; else the "did you mean" over every article.
-            own = self._own[best.source_id].ask(question, strict=strict, thresholds=thresholds)
+            own = alone(best.source_id)
             return own if own.shown is not None and own.shown.id == best.id else every
-        # Unsure alone of what led over every article, it says so, with its own "did you mean".
-        return self._own[shown.source_id].ask(question, strict=strict, thresholds=thresholds)
+        return alone(chosen) if chosen in self._own else every
 
     def answer_kinds(self) -> list[tuple[str, tuple[str, ...], bool]]:
         """For each entry: its id, the kinds it answers, and whether moderators stated them.

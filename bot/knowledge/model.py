@@ -29,10 +29,10 @@ ANSWER_KINDS = (
 # What an entry about the article itself tells, in its optional ``about:`` field: with several
 # articles, "who wrote the article?" is answered for the channel's article, by its own entry
 # or from its metadata (see bot/knowledge/about.py and docs/moderators.md).
-METADATA_ID_SEPARATOR = (
-    ":"  # "beijing-moscow:author": an answer from article.yaml (no YAML id has it)
-)
 ABOUT_FIELDS = ("author", "publication", "date", "title", "summary")
+# The id of an answer from article.yaml is "ARTICLE:FIELD" ("beijing-moscow:author"): no id
+# written in YAML can hold the separator.
+METADATA_ID_SEPARATOR = ":"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,11 @@ class Entry:
     line: int = 0
     answers: tuple[str, ...] = ()  # kinds moderators say it answers (ANSWER_KINDS); () infers
     about: str = ""  # what it tells about the article itself (ABOUT_FIELDS), or ""
+
+    @property
+    def from_details(self) -> bool:
+        """True for an answer told from article.yaml (bot/knowledge/about.py): it quotes nothing."""
+        return not self.quotes
 
     @property
     def phrasings(self) -> tuple[str, ...]:

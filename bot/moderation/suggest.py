@@ -61,8 +61,7 @@ class QuestionGroup:
             self.nearest is not None
             and self.nearest.score >= ALTERNATE_MIN_SCORE
             and self.nearest.entry.id not in self.unhelpful_entries
-            # An answer from an article's details (bot/knowledge/about.py) is in no YAML file.
-            and bool(self.nearest.entry.quotes)
+            and not self.nearest.entry.from_details  # in no YAML file to add alternates to
         )
 
 
@@ -183,7 +182,7 @@ def _skeleton(group: QuestionGroup, engine: Engine, taken: set[str], asked: str)
     lines = [asked]
     if group.nearest is None:
         lines.append("# No entry is close: this needs a new entry.")
-    elif not group.nearest.entry.quotes:  # told from article.yaml (bot/knowledge/about.py)
+    elif group.nearest.entry.from_details:
         told = group.nearest.entry.about
         lines.append(
             f"# Nearest: the answer from article '{group.nearest.entry.source_id}''s details "

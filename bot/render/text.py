@@ -35,7 +35,7 @@ def render_answer(result: AskResult, knowledge: KnowledgeBase, *, width: int = 8
                 )
             )
             lines.append(f"    — {citation(knowledge, quote.source_id, quote.paragraph)}")
-        if not entry.quotes:  # told from article.yaml (bot/knowledge/about.py)
+        if entry.from_details:
             lines += ["", f"  {FROM_DETAILS}"]
         lines.append("")
         lines.append(f"[entry {entry.id}, score {result.score:.0f}, knowledge {knowledge.version}]")

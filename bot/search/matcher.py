@@ -68,7 +68,6 @@ class Matcher:
             self.index = EntryIndex.restore(saved_index, self.analyzer, config)
         else:
             self.index = EntryIndex(entries, self.analyzer, config)
-        self.entry_ids = frozenset(item.entry.id for item in self.index.items)
         # With several articles: each article's words (text and details), and its entries
         # about itself (article, what it tells) -> index item (policy.answer_about_article).
         self._vocabulary: dict[str, frozenset[str]] = {}
@@ -150,10 +149,9 @@ class Matcher:
 
         "who wrote the harbour library article" asks "who wrote the article" of the article
         whose title or writer "harbour library" is from (not its publication: "what does arab
-        news say" asks about the publisher). None with one article,
-        when no article is named so, for a yes or no ("is arab news actually saying this or
-        just the writer" asks about Arab News), or when the rest asks more than who wrote an
-        article, where, when or its gist ("does the author think ties are overstated").
+        news say" asks about the publisher). None with one article, when no article is named
+        so, for a yes or no ("is this by andrew hammond"), or when the rest asks more than who
+        wrote an article, where, when or its gist ("does the author think ties are overstated").
         """
         named = [
             article for article in self._names if self.names_article(prepared, article, self._names)
@@ -284,7 +282,7 @@ class Matcher:
 
         # An answer from an article's details stands in for another article's entry, whose
         # kinds and words are not its own: _stand_in checked the kind asked (about.GIVES).
-        told = about and not scored[0].candidate.entry.quotes
+        told = about and scored[0].candidate.entry.from_details
         unmet = () if told else unmet_aspects(analyzer, asked, scored[0].item)
         top_lacks = None if told else lacks_kind(scored[0].item)
         rivals = len(scored)

@@ -307,8 +307,9 @@ def answer_about_article(
     the question is made only of words asking about a text (``only_about_text``), ``article``
     (the channel's, or the newest) answers instead: by its own entry telling the same, else by
     its details; ``stand_in`` gives either, with its index item (None: the details), or None
-    when neither gives what was asked. The best candidate keeps its score and coverage: it was
-    matched on what was asked. When the question names the other article (``names_its_article``:
+    when neither gives what was asked. An own entry that was ranked keeps its own score; one
+    that was not, or the details, take the best candidate's: it was matched on what was asked.
+    When the question names the other article (``names_its_article``:
     "who wrote the op-ed about china and russia"), that article's entry stands. Otherwise, or
     when nothing of ``article`` tells it (no summary, no date written down), no other article's
     entry about itself is kept: the rest may only be suggested.
