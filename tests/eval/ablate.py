@@ -13,7 +13,8 @@ Rows that each change nothing may still matter together ("where" and "wheres" bo
 typo "wher"). --prune finds a set of them that can go together without changing any answer:
 it removes them all, and splits the set in halves wherever that changes something.
 
-The held-out questions.yaml is never asked: rows are kept or dropped on the dev sets alone.
+The held-out questions.yaml and the sealed sets (evaluate.SEALED) are never asked: rows are kept
+or dropped on the tuning sets alone.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from bot.search.lexicon import Lexicon, PhraseRule, Row, default_lexicon
 from bot.search.matcher import Matcher
 from bot.search.results import AskResult
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from tests.eval.evaluate import SETS, _fold
+from tests.eval.evaluate import SEALED, SETS, _fold
 
 HELD_OUT = "questions"
 
@@ -74,7 +75,7 @@ def _knowledge() -> KnowledgeBase:
 def _questions() -> tuple[Question, ...]:
     found: list[Question] = []
     for name, path in SETS.items():
-        if name == HELD_OUT:
+        if name == HELD_OUT or name in SEALED:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found += [Question(i["q"], tuple(i["fact"])) for i in data["in_scope"]]

@@ -21,7 +21,7 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.eval.evaluate import EVAL_DIR, SETS
 
 SECTIONS = ("in_scope", "off_topic", "unsaid")
-QUOTE_SETS = ("quotes", "quotes2")
+QUOTE_SETS = ("quotes", "quotes2", "quotes3")
 
 
 def fingerprint() -> tuple[int, str]:
