@@ -9,7 +9,7 @@ import discord
 from bot.discord_app import limits
 from bot.discord_app.limits import trim
 from bot.discord_app.pages import paginate
-from bot.discord_app.replies import safe_echo
+from bot.discord_app.replies import partial_quotes_message, safe_echo
 from bot.engine import Engine
 from bot.knowledge.about import FROM_DETAILS
 from bot.knowledge.model import CitedQuote, Entry, Source
@@ -52,7 +52,9 @@ def answer_embed(entry: Entry, engine: Engine, *, not_said: str = "") -> discord
 def quotes_embed(term: str, hits: list[QuoteHit], engine: Engine) -> discord.Embed:
     """Render quote-search hits, best first, each with its paragraph number."""
     embed = discord.Embed(
-        title=trim(f"The article on “{safe_echo(term)}”", limits.EMBED_TITLE), colour=COLOUR
+        title=trim(f"The article on “{safe_echo(term)}”", limits.EMBED_TITLE),
+        description=partial_quotes_message(term) if hits and hits[0].partial else None,
+        colour=COLOUR,
     )
     for hit in hits[: limits.EMBED_FIELDS]:
         _add_quote(embed, engine, hit)

@@ -13,7 +13,7 @@ import aiohttp
 import discord
 
 from bot.discord_app import limits
-from bot.render.text import NO_ANSWER, NO_QUOTES
+from bot.render.text import NO_ANSWER, NO_QUOTES, PARTIAL_QUOTES
 from bot.search.results import AskResult
 
 if TYPE_CHECKING:
@@ -179,6 +179,11 @@ def miss_message(question: str, result: AskResult) -> str:
 def no_quotes_message(term: str) -> str:
     """Say the article never mentions a term, echoing it safely."""
     return _escape(NO_QUOTES.format(term=limits.visible(term, limits.ECHO)))
+
+
+def partial_quotes_message(term: str) -> str:
+    """Say no sentence has every word of a term, before the closest ones, echoing it safely."""
+    return _escape(PARTIAL_QUOTES.format(term=limits.visible(term, limits.ECHO)))
 
 
 def _parts(

@@ -175,7 +175,15 @@ class Engine:
             if entry.source_id in ids
             for keyword in entry.keywords
         )
-        return QuoteFinder(chosen, extra_terms=keywords, other_names=self.knowledge.names)
+        analyzer = self.analyzer
+        return QuoteFinder(
+            chosen,
+            extra_terms=keywords,
+            other_names=self.knowledge.names,
+            read=analyzer.words,
+            # "the author's bio": the text names its writer, never "the author".
+            aliases={analyzer.term("author"): [s.author.split()[-1] for s in chosen if s.author]},
+        )
 
     def complete_term(self, prefix: str, limit: int = 25) -> list[str]:
         """Return names and terms from the sources that start like ``prefix`` (autocomplete)."""

@@ -33,6 +33,7 @@ def quote_payload(term: str, hits: list[QuoteHit]) -> dict[str, Any]:
     """Return the documented JSON object for one quote search."""
     return {
         "term": term,
+        "partial": bool(hits) and hits[0].partial,
         "quotes": [
             {
                 "text": hit.text,

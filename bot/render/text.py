@@ -10,6 +10,8 @@ from bot.search.results import AskResult, Outcome, QuoteHit
 
 NO_ANSWER = "I don't know: the knowledge base has no answer to that."
 NO_QUOTES = "The article never mentions {term!r}."
+# Said before the sentences found with only some of a term's words, so none reads as a match.
+PARTIAL_QUOTES = "No sentence has every word of {term!r}; the closest:"
 EMPTY_QUESTION = "Ask me a question about the article."
 
 
@@ -56,7 +58,7 @@ def render_quotes(
         return "Give me a word or name to look up in the article."
     if not hits:
         return NO_QUOTES.format(term=term.strip())
-    blocks = []
+    blocks = [PARTIAL_QUOTES.format(term=term.strip())] if hits[0].partial else []
     for hit in hits:
         text = textwrap.fill(f"“{hit.text}”", width, initial_indent="> ", subsequent_indent="  ")
         blocks.append(f"{text}\n  — {citation(knowledge, hit.source_id, hit.paragraph)}")

@@ -9,8 +9,9 @@ A typo may also swap two neighbouring letters ("brisc" finds "BRICS").
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -52,6 +53,23 @@ MAX_BARE_WORDS = 3
 # Small words an acronym leaves out ("International Monetary Fund" is IMF, "Bank of China" BOC),
 # and a name typed in full may leave out ("Brazil, Russia, India, China and South Africa").
 _SMALL_WORDS = frozenset({"of", "and", "the", "for"})
+# A term no sentence has every word of ("gas deal 400bn", "sanctions over ukraine"): the sentences
+# with the most of its words, each word weighted by how few sentences have it, when they hold at
+# least this share of the weight. A word no sentence has weighs as much as a word that only one
+# sentence has, so "trains analogy" finds the trains but "pizza moscow" finds nothing. Scored
+# below every hit of the whole term. Only words this long are read as typos there: "cold" is
+# no typo of "could".
+MIN_PARTIAL_SHARE = 0.5
+PARTIAL_SCALE = 70.0
+MIN_PARTIAL_TYPO_LENGTH = 5
+# A long word may be further off than a short one: "shinjiang" for "xinjiang" (82).
+LONG_WORD = 8
+LONG_TYPO_CUTOFF = 80
+
+
+def _plain_words(query: str) -> list[tuple[str, str]]:
+    """Each word of a normalised term with its stem (no lexicon, no synonyms)."""
+    return [(word, stem(word)) for word in query.split()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +92,19 @@ class QuoteFinder:
         sources: Iterable[Source],
         extra_terms: Iterable[str] = (),
         other_names: Mapping[str, Iterable[str]] | None = None,
+        *,
+        read: Callable[[str], list[tuple[str, str]]] = _plain_words,
+        aliases: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
+        """``read`` gives a term's topic words with their terms, as matching reads a question
+        (shorthand read, filler dropped, synonyms applied), for the search by most words;
+        ``aliases`` names words of the text a term stands for ("author" -> "hammond").
+        """
+        self._read = read
+        self._aliases = {
+            term: tuple(stem(normalize(word)) for word in words)
+            for term, words in (aliases or {}).items()
+        }
         self.sentences: list[_Sentence] = []
         terms: dict[str, None] = {}
         sources_list = list(sources)
@@ -121,7 +151,10 @@ class QuoteFinder:
             for name, others in (other_names or {}).items()
             for other in others
         }
+        self._by_stem: dict[str, set[int]] = {}  # "sanction" -> the sentences using it
         for position, sentence in enumerate(self.sentences):
+            for word_stem in sentence.stems:
+                self._by_stem.setdefault(word_stem, set()).add(position)
             tokens = sentence.padded.split()
             for size in range(2, MAX_JOINED_WORDS + 1):
                 for at in range(len(tokens) - size + 1):
@@ -148,8 +181,14 @@ class QuoteFinder:
             hits = self._respelled_hits(query, words)
         if not hits:
             hits = self._typo_hits(words)
+        partial = not hits
+        if partial:
+            hits = self._partial_hits(query)
         ranked = sorted(hits.items(), key=lambda pair: (-pair[1], self._bare(pair[0]), pair[0]))
-        return [self._hit(self.sentences[position], score) for position, score in ranked[:limit]]
+        return [
+            self._hit(self.sentences[position], score, partial)
+            for position, score in ranked[:limit]
+        ]
 
     def _bare(self, position: int) -> bool:
         return len(self.sentences[position].words) <= MAX_BARE_WORDS
@@ -187,18 +226,58 @@ class QuoteFinder:
                 continue
             if len(word) < MIN_TYPO_LENGTH:
                 return {}
-            best = process.extractOne(
-                word, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
-            ) or self._swapped(word)
+            best = self._close_spelling(word)
             if best is None:
                 return {}
-            mapped.append((best[0], float(best[1])))
+            mapped.append(best)
         score = round(TYPO_SCALE * min(similarity for _, similarity in mapped), 1)
         return {
             position: score
             for position, sentence in enumerate(self.sentences)
             if all(word in sentence.words for word, _ in mapped)
         }
+
+    def _partial_hits(self, query: str) -> dict[int, float]:
+        """Sentences with most of a term's topic words, weighted by how rare each one is.
+
+        A one-word term gets here only when neither it nor a close spelling is in the text,
+        so what it finds comes from the knowledge base's synonyms and shorthand.
+        """
+        having = [self._sentences_with(word, term) for word, term in self._read(query)]
+        if not any(having):
+            return {}
+        count = len(self.sentences)
+        rarest = math.log((count + 1) / 1.5)  # the weight of a word one sentence has
+        weights: dict[int, float] = {}
+        total = 0.0
+        for sentences in having:
+            weight = math.log((count + 1) / (len(sentences) + 0.5)) if sentences else rarest
+            total += weight
+            for position in sentences:
+                weights[position] = weights.get(position, 0.0) + weight
+        return {
+            position: round(PARTIAL_SCALE * weight / total, 1)
+            for position, weight in weights.items()
+            if weight >= MIN_PARTIAL_SHARE * total
+        }
+
+    def _sentences_with(self, word: str, term: str) -> set[int]:
+        """The sentences using a word: its stem, its synonym's, an alias, or a close spelling."""
+        having = self._by_stem.get(stem(word), set()) | self._by_stem.get(term, set())
+        for alias in self._aliases.get(term, ()):
+            having |= self._by_stem.get(alias, set())
+        if having or len(word) < MIN_PARTIAL_TYPO_LENGTH:
+            return having
+        best = self._close_spelling(word)
+        return self._by_stem.get(stem(best[0]), set()) if best else set()
+
+    def _close_spelling(self, word: str) -> tuple[str, float] | None:
+        """The article's word closest to a typo'd ``word`` and how close, or None if none is."""
+        cutoff = LONG_TYPO_CUTOFF if len(word) >= LONG_WORD else TYPO_CUTOFF
+        best = process.extractOne(
+            word, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff
+        )
+        return (best[0], float(best[1])) if best else self._swapped(word)
 
     def _swapped(self, word: str) -> tuple[str, float] | None:
         """A word of the article with two neighbouring letters of ``word`` swapped ("brisc")."""
@@ -234,7 +313,7 @@ class QuoteFinder:
         return list(dict.fromkeys(choices))[:limit]
 
     @staticmethod
-    def _hit(sentence: _Sentence, score: float) -> QuoteHit:
+    def _hit(sentence: _Sentence, score: float, partial: bool) -> QuoteHit:
         return QuoteHit(
             sentence.text,
             sentence.source_id,
@@ -242,6 +321,7 @@ class QuoteFinder:
             score,
             sentence.start,
             sentence.end,
+            partial,
         )
 
 

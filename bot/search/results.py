@@ -95,3 +95,4 @@ class QuoteHit:
     score: float
     start: int
     end: int
+    partial: bool = False  # the sentence has only some of the term's words (the closest found)

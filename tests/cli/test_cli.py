@@ -109,6 +109,25 @@ def test_quote_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert 1 <= len(payload["quotes"]) <= 3
     assert all("THAAD" in quote["text"] for quote in payload["quotes"])
     assert set(payload["quotes"][0]) == {"text", "source", "paragraph", "score"}
+    assert payload["partial"] is False
+
+
+def test_quote_json_says_when_no_sentence_has_every_word(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["quote", "--json", "gas deal 400bn"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["partial"] is True
+    assert "$400 billion natural gas supply deal" in payload["quotes"][0]["text"]
+
+
+def test_quote_text_says_when_no_sentence_has_every_word(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["quote", "trains analogy"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No sentence has every word of 'trains analogy'; the closest:")
+    assert "both trains" in out
 
 
 def test_batch_mode_writes_one_line_per_input_line_in_order() -> None:

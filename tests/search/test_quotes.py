@@ -107,3 +107,37 @@ def test_a_byline_ranks_after_the_sentence_about_the_person(engine: Engine) -> N
     hits = engine.quote("hammond")
     assert [hit.text.strip() for hit in hits][1:] == ["Andrew Hammond"]
     assert "is an Associate at LSE IDEAS" in hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("term", "wanted"),
+    [
+        # No sentence has every word: the one with the most of the rarer ones.
+        ("gas deal 400bn", "$400 billion natural gas supply deal"),
+        ("trains analogy", "apply the break to both trains"),
+        # Words read as matching reads them: moderators' synonyms and shorthand.
+        ("frontier", "3,645km land border"),
+        ("nk missile launches", "North Korea"),
+        # The text names its writer, never "the writer".
+        ("the writer", "Andrew Hammond is an Associate at LSE IDEAS"),
+    ],
+)
+def test_a_term_with_some_of_its_words_finds_the_closest_sentence(
+    engine: Engine, term: str, wanted: str
+) -> None:
+    hits = engine.quote(term)
+    assert hits, term
+    assert wanted in hits[0].text
+    assert all(hit.partial for hit in hits)
+    # Below every hit that has the whole term, typos included (0.85 x at least 84).
+    assert all(hit.score < 71 for hit in hits)
+
+
+@pytest.mark.parametrize("term", ["cold war", "pizza moscow", "trump weather", "bitcoin price"])
+def test_a_term_mostly_of_words_the_article_lacks_finds_nothing(engine: Engine, term: str) -> None:
+    assert engine.quote(term) == []
+
+
+def test_a_whole_term_is_never_marked_partial(engine: Engine) -> None:
+    for term in ("THAAD", "thad", "preemptive", "Deng Xiaoping"):
+        assert not any(hit.partial for hit in engine.quote(term)), term

@@ -120,6 +120,23 @@ async def test_quote_finds_a_term_despite_a_typo(world: World, engine: Engine) -
     assert last_callback(world.env)["data"]["allowed_mentions"] == NO_PINGS
 
 
+async def test_quote_with_some_of_its_words_says_so_in_public(world: World, engine: Engine) -> None:
+    hits = engine.quote("gas deal 400bn")
+
+    result = await world.alice.slash(world.channel, "quote", term="gas deal 400bn")
+
+    assert not result.ephemeral
+    embed = result.response.embeds[0]
+    assert embed.description.startswith("No sentence has every word of")
+    assert [field.value for field in embed.fields] == [f"> {escape_markdown(h.text)}" for h in hits]
+
+
+async def test_quote_with_every_word_has_no_such_note(world: World) -> None:
+    result = await world.alice.slash(world.channel, "quote", term="thad")
+
+    assert not result.response.embeds[0].description
+
+
 async def test_quote_of_an_unknown_term_is_private(world: World) -> None:
     result = await world.alice.slash(world.channel, "quote", term="bitcoin")
 
