@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -58,6 +58,10 @@ class Kind:
     words: frozenset[str] = frozenset()  # words that make a question of ``within`` ask this
     after: tuple[str, ...] = ()  # ...when it asks ``within`` with one of these ("how much")
     at_start: bool = False  # asked only by a question starting with one of its phrases
+    # Of ``asks``, the last ``which`` ask which one of a class the question names ("which
+    # banks"): asked by one of them, the kind is ``asking_which``, which only a name shows.
+    which: int = 0
+    asking_which: bool = False
 
     @property
     def checked(self) -> bool:
@@ -113,7 +117,11 @@ class Kinds:
         # (order, kind) for each; kinds asked only at the start are tried on their own.
         asking = [(order, kind) for order, kind in enumerate(self.kinds) if not kind.at_start]
         self._asks = [pattern for _, kind in asking for pattern in kind.asks]
-        self._asks_kind = [(order, kind) for order, kind in asking for _ in kind.asks]
+        self._asks_kind = [
+            (order, replace(kind, asking_which=True) if i >= len(kind.asks) - kind.which else kind)
+            for order, kind in asking
+            for i in range(len(kind.asks))
+        ]
         # A phrase starts with one of its pattern's words, or with any word for a pattern with
         # "*": at each word of a question only the phrases that can start there are tried, in
         # that order (a handful, instead of every kind's phrases).
@@ -247,10 +255,13 @@ class Kinds:
         if entry.stated:
             return True
         used = normalize(question).split()
-        if asked.name not in entry.asked_by_phrasing:  # its own phrasings vouch for it
+        # Its own phrasings vouch for it, unless the question asks which one of a class it names.
+        if asked.name not in entry.asked_by_phrasing or asked.asking_which:
             if asked.needs_names:
                 return any(not _same_name(name, used) for name in entry.names)
             shown_by = entry.shown_by.get(asked.name, ())
+            if asked.asking_which and not shown_by:
+                return False  # "which city": a place the answer names
             if shown_by and all(set(words) <= set(used) for words in shown_by):
                 return False  # "how long is the second pipeline": "second" is the question's own
         if "number" not in (asked.name, asked.within) or self._counted is None:
@@ -361,6 +372,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
         "words",
         "after",
         "at_start",
+        "asks_instance",
     }
     for item in data["kinds"]:
         name = item.get("kind", "?") if isinstance(item, dict) else "?"
@@ -370,7 +382,8 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
         if not item.get("asks") or not item.get("not_said") or not item.get("examples"):
             raise KindsError(f"{where}: every kind needs asks, not_said and examples")
         try:
-            asks = tuple(compile_pattern(str(p)) for p in item["asks"])
+            which = tuple(compile_pattern(str(p)) for p in item.get("asks_instance") or ())
+            asks = tuple(compile_pattern(str(p)) for p in item["asks"]) + which
         except PatternError as error:
             raise KindsError(f"{where}: {error}") from None
         evidence = [str(e) for e in item.get("evidence") or ()]
@@ -396,6 +409,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
                 frozenset(map(normalize, item.get("words") or ())),
                 tuple(map(normalize, item.get("after") or ())),
                 bool(item.get("at_start", False)),
+                len(which),
             )
         )
     known = {kind.name for kind in kinds}

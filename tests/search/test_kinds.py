@@ -87,6 +87,29 @@ def test_an_entry_gives_a_person_only_with_a_name_the_question_lacks() -> None:
     assert KINDS.answers(deal, asked, "which russian companies got chinese loans")
 
 
+def test_which_of_a_class_needs_a_name_whatever_the_entry_s_phrasings_ask() -> None:
+    # "who lends to russian firms" is answered by "Chinese banks"; "which chinese banks" is not.
+    banks = KINDS.of_entry(
+        ["Who lends money to Russian firms?"],
+        "Chinese banks lend to Russian businesses hit by Western sanctions.",
+    )
+    who, which = "who lends to russian firms", "which chinese banks lend to russian firms"
+    assert KINDS.answers(banks, KINDS.asked(who), who)
+    asked = KINDS.asked(which)
+    assert asked is not None and asked.name == "person" and asked.asking_which
+    assert not KINDS.answers(banks, asked, which)
+    named = KINDS.of_entry(["Who lends money to Russian firms?"], "Harbin Bank does.")
+    assert KINDS.answers(named, asked, which)
+
+
+def test_which_chinese_banks_is_not_answered_by_the_fact_that_banks_lend(engine: Engine) -> None:
+    result = engine.ask("which chinese banks give loans to russian firms")
+    assert result.outcome is Outcome.NOT_IN_ARTICLE
+    assert result.not_said == "The article doesn't say who."
+    assert result.shown is not None and result.shown.id == "chinese-bank-loans"
+    assert engine.ask("who gives loans to russian businesses").outcome is Outcome.ANSWER
+
+
 def test_a_count_needs_the_thing_counted() -> None:
     asked = KINDS.asked("how many cubic metres of gas a year")
     deal = KINDS.of_entry(["How big is the gas deal?"], "A $400 billion gas deal.")
