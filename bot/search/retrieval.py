@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import TypeVar
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from bot.knowledge.model import Entry
 from bot.search.analysis import Analyzer
@@ -44,7 +44,7 @@ SHARED_STEM_SIMILARITY = 0.85
 # once this many candidates are found, later (commoner) words add to them only.
 MAX_POSTINGS_OPENED = 2000
 MAX_CANDIDATES_OPENED = 1000
-# Above this many candidate spellings, a fast Levenshtein pass narrows them first (see _lookup).
+# Above this many candidate spellings, a fast Indel pass narrows them first (see _typos).
 FEW_NEARBY = 64
 # Up to this many entries, every entry's kinds are read at build, so no question pays for them
 # (30 ms for the project's 75 entries); above it, each entry's are read when first shortlisted.
@@ -451,36 +451,7 @@ class EntryIndex:
         if word in self.entries_using:
             found[word] = 1.0
         if correct_typos and len(word) >= MIN_TYPO_LENGTH and word.isalpha():
-            nearby: list[str] = []
-            # A word already known only looks for close variants (one slip, same start);
-            # an unknown one also tries words it might begin differently from.
-            spread = 1 if word in self.entries_using else 2
-            for length in range(len(word) - spread, len(word) + spread + 1):
-                nearby += self._by_ends.get((word[0], length), ())
-                if spread == 2:
-                    nearby += self._by_ends.get((word[-1] + "$", length), ())
-            slips = 1 if len(word) <= MAX_ONE_SLIP_LENGTH else 2
-            if len(nearby) > FEW_NEARBY:
-                # Levenshtein is several times faster to compute, and a spelling within
-                # ``slips`` Damerau-Levenshtein slips is within twice that many Levenshtein
-                # edits (a swap is two), so this drops no match and keeps their order.
-                close = process.extract(
-                    word,
-                    nearby,
-                    scorer=Levenshtein.distance,
-                    processor=None,
-                    score_cutoff=2 * slips,
-                    limit=None,
-                )
-                nearby = [nearby[index] for index in sorted(index for _, _, index in close)]
-            for spelling, distance, _ in process.extract(
-                word,
-                nearby,
-                scorer=DamerauLevenshtein.distance,
-                processor=None,
-                score_cutoff=slips,
-                limit=MAX_TYPO_TERMS + 1,
-            ):
+            for spelling, distance in self._typos(word):
                 if spelling == word:
                     continue
                 term = self._spellings[spelling]
@@ -492,6 +463,57 @@ class EntryIndex:
                 found.setdefault(term, SHARED_STEM_SIMILARITY)
         ranked = sorted(found.items(), key=lambda pair: pair[1], reverse=True)
         return TermMatch(word, tuple(ranked))
+
+    def _typos(self, word: str) -> list[tuple[str, int]]:
+        """Return the spellings ``word`` may be a typo of, with their distance, closest first.
+
+        Up to MAX_TYPO_TERMS + 1 (``word`` itself may be one), within ``slips``
+        Damerau-Levenshtein slips; spellings as near as each other keep _nearby's order.
+        """
+        slips = 1 if len(word) <= MAX_ONE_SLIP_LENGTH else 2
+        nearby = self._nearby(word, slips)
+        if len(nearby) > FEW_NEARBY:
+            # Damerau-Levenshtein is slow to compute, Indel (insertions and deletions only) fast
+            # and a bound: each slip takes at most one letter out of the word and puts at most
+            # one in, the rest staying in order, so a spelling ``slips`` slips away is at most
+            # twice that many Indel edits away. Narrowing by it drops no match and keeps their
+            # order; it leaves a fifth of what Levenshtein (a substitution is one edit) would.
+            close = process.extract(
+                word,
+                nearby,
+                scorer=Indel.distance,
+                processor=None,
+                score_cutoff=2 * slips,
+                limit=None,
+            )
+            nearby = [nearby[index] for index in sorted(index for _, _, index in close)]
+        found = process.extract(
+            word,
+            nearby,
+            scorer=DamerauLevenshtein.distance,
+            processor=None,
+            score_cutoff=slips,
+            limit=MAX_TYPO_TERMS + 1,
+        )
+        return [(spelling, distance) for spelling, distance, _ in found]
+
+    def _nearby(self, word: str, slips: int) -> list[str]:
+        """Return the spellings a typo of ``word`` may be aimed at, shortest first.
+
+        A word already known only looks for close variants (one letter longer or shorter, same
+        start); an unknown one also tries words it might begin differently from (same end, listed
+        after those of each length with the same start), up to two letters longer or shorter as
+        far as ``slips`` reach: a spelling more letters longer or shorter is more slips away. A
+        spelling with both ends of ``word`` is listed twice.
+        """
+        known = word in self.entries_using
+        spread = 1 if known else min(2, slips)
+        nearby: list[str] = []
+        for length in range(len(word) - spread, len(word) + spread + 1):
+            nearby += self._by_ends.get((word[0], length), ())
+            if not known:
+                nearby += self._by_ends.get((word[-1] + "$", length), ())
+        return nearby
 
     def weight(self, match: TermMatch) -> float:
         """How much a question word matters: rarer words more; words nobody wrote down most."""
