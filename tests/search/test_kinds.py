@@ -402,6 +402,18 @@ def test_kinds_read_when_first_needed_decide_as_kinds_read_at_build(
     assert lazy.answer_kinds() == eager.answer_kinds()
 
 
+def test_a_question_asking_no_kind_reads_no_entry_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any entry answers a question that asks no kind, so a large knowledge base reads none."""
+    from bot.search import retrieval
+
+    monkeypatch.setattr(retrieval, "EAGER_KINDS_ENTRIES", 0)
+    lazy = load_engine(DEFAULT_KNOWLEDGE_DIR)
+    question = "THAAD china opposition"
+    assert lazy.analyzer.asked_kind(question)[0] is None
+    assert lazy.ask(question).entry is not None
+    assert not lazy._matcher.index._answers
+
+
 def test_an_answer_shows_the_same_kinds_as_a_case_blind_search_finds() -> None:
     """Evidence is searched in lowercased text; it must find what a case-blind search does.
 
