@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
+import pickle
 import shutil
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
-from bot.engine import Engine, check_regressions
+from bot.engine import Engine, check_regressions, transfer
 from bot.engine.cache import EngineCache
 from bot.engine.core import build_engine
 from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
@@ -25,6 +28,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 SwapCallback = Callable[[Engine], object]
+
+# A knowledge base this large (the one serving, in entries) is rebuilt in a child process
+# (elsewhere.py): building it here would hold the interpreter in long stretches, and leave
+# the allocator's arenas holding the new engine among the holes its building left, so resident
+# memory grew with each reload. Smaller ones build in a thread, in a fraction of a second.
+ELSEWHERE_ENTRIES = 2000
 
 
 class KnowledgeManager:
@@ -52,6 +61,8 @@ class KnowledgeManager:
         self._last_failure: ReloadOutcome | None = None
         self.on_swap = on_swap
         self._lock = asyncio.Lock()
+        # Rebuild in a child process from this many entries (tests lower it to try that path).
+        self.elsewhere_entries = ELSEWHERE_ENTRIES if os.name == "posix" else sys.maxsize
 
     @classmethod
     def start(
@@ -84,9 +95,13 @@ class KnowledgeManager:
         async with self._lock:
             current = self._engine
             try:
-                engine, staged = await _off_loop(
-                    _build, self.directory, self._snapshots, current.config
-                )
+                if len(current.knowledge.entries) >= self.elsewhere_entries:
+                    copy, staged = await _off_loop(_stage, self.directory, self._snapshots)
+                    engine = await _load_elsewhere(copy, self.directory, current.config)
+                else:
+                    engine, staged = await _off_loop(
+                        _build, self.directory, self._snapshots, current.config
+                    )
             except KnowledgeError as error:
                 return self._refuse(RELOAD, error.problems)
             except Exception as error:  # a reload must never take the bot down
@@ -107,9 +122,13 @@ class KnowledgeManager:
         """
         async with self._lock:
             try:
-                target = await _off_loop(
-                    _load_previous, self._snapshots, self.directory, self._engine.config
-                )
+                if len(self._engine.knowledge.entries) >= self.elsewhere_entries:
+                    previous = await _off_loop(_previous, self._snapshots)
+                    target = await _load_elsewhere(previous, self.directory, self._engine.config)
+                else:
+                    target = await _off_loop(
+                        _load_previous, self._snapshots, self.directory, self._engine.config
+                    )
             except KnowledgeError as error:
                 return self._refuse(ROLLBACK, error.problems)
             except Exception as error:
@@ -206,21 +225,31 @@ def _build(
 
     Returns the engine and whether it was loaded from a staging snapshot that can be kept.
     """
+    copy, staged = _stage(directory, snapshots)
+    return _load(copy, directory, config, cache), staged
+
+
+def _stage(directory: Path, snapshots: Snapshots) -> tuple[Path, bool]:
+    """Copy a directory to staging; return what to load and whether it is the staged copy."""
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), "is not a directory (moved or deleted?)")])
     try:
-        copy = snapshots.stage(directory)
+        return snapshots.stage(directory), True
     except OSError as error:
         # The snapshot only serves rollback after a restart: never let it block a reload.
         log.warning("cannot snapshot %s (%s); loading it in place", directory, _reason(error))
-        return _load(directory, directory, config, cache), False
-    return _load(copy, directory, config, cache), True
+        return directory, False
 
 
 def _load_previous(
     snapshots: Snapshots, directory: Path, config: MatchConfig | None = None
 ) -> Engine:
     """Load the previous snapshot for a rollback; raise KnowledgeError when there is none."""
+    return _load(_previous(snapshots), directory, config)
+
+
+def _previous(snapshots: Snapshots) -> Path:
+    """Return the previous snapshot's knowledge; raise KnowledgeError when there is none."""
     if snapshots.version(PREVIOUS) is None:
         raise KnowledgeError(
             [
@@ -231,7 +260,68 @@ def _load_previous(
                 )
             ]
         )
-    return _load(snapshots.knowledge(PREVIOUS), directory, config)
+    return snapshots.knowledge(PREVIOUS)
+
+
+async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> Engine:
+    """Load a copy as if it were ``directory`` in a child process; raise KnowledgeError.
+
+    The child loads, indexes and regression-tests it (elsewhere.py); the engine comes back
+    through a pipe, read in a thread a slice at a time. Cancelled (the bot stopping), the child
+    is killed rather than waited for.
+    """
+    read_end, write_end = os.pipe()
+    try:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.engine.elsewhere",
+            str(copy),
+            str(directory),
+            str(write_end),
+            stdin=asyncio.subprocess.PIPE,
+            pass_fds=(write_end,),
+        )
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)  # the child's now: the pipe ends when the child is done with it
+    stream = os.fdopen(read_end, "rb")
+    reading = asyncio.ensure_future(asyncio.to_thread(_read_built, stream, config))
+    try:
+        assert child.stdin is not None
+        child.stdin.write(pickle.dumps(config))
+        child.stdin.close()
+        return await asyncio.shield(reading)
+    except asyncio.CancelledError:
+        if child.returncode is None:
+            child.kill()  # the pipe closes with it: the reading thread ends with EOFError
+        raise
+    except EOFError:  # the child ended without handing an engine over
+        code = await child.wait()
+        raise KnowledgeError(
+            [Problem(str(directory), f"could not be loaded (its build process exited with {code})")]
+        ) from None
+    finally:
+        await asyncio.wait([reading])
+        if not reading.cancelled():
+            reading.exception()  # retrieved, so asyncio does not warn about it
+        stream.close()  # a child still writing gets a broken pipe, and ends
+        await child.wait()
+
+
+def _read_built(stream: IO[bytes], config: MatchConfig) -> Engine:
+    """Read what elsewhere.py hands over: an engine, or its problems (KnowledgeError)."""
+    with collector_paused():  # what is read is made to last: see _load
+        handed = transfer.read(stream)
+        if handed[0] == "problems":
+            raise KnowledgeError(list(handed[1]))
+        _, knowledge, saved_index = handed
+        engine = Engine(knowledge, config, saved_index=saved_index)
+        gc.freeze()
+    give_back_memory()
+    return engine
 
 
 def _load(

@@ -82,10 +82,19 @@ _malloc_trim = _find_malloc_trim()
 
 
 def _large_containers(root: object) -> list[object]:
-    """Return the large lists, tuples, dicts and sets reachable from ``root``.
+    """Return the large lists, tuples, dicts and sets reachable from ``root``."""
+    return large_containers(root, _is_large)
+
+
+def _is_large(thing: object) -> bool:
+    return isinstance(thing, (list, tuple, dict, set, frozenset)) and len(thing) >= LARGE
+
+
+def large_containers(root: object, is_large: Callable[[object], bool]) -> list[object]:
+    """Return what ``is_large`` picks out among the objects reachable from ``root``, in order met.
 
     Objects and small containers are looked into; large containers are not (their elements are
-    what is freed slice by slice), so this visits tens of objects, not millions.
+    handled a slice at a time), so this visits tens or thousands of objects, not millions.
     """
     found: list[object] = []
     seen = {id(root)}
@@ -96,7 +105,7 @@ def _large_containers(root: object) -> list[object]:
             if id(child) in seen or isinstance(child, (str, bytes, int, float, type)):
                 continue
             seen.add(id(child))
-            if isinstance(child, (list, tuple, dict, set, frozenset)) and len(child) >= LARGE:
+            if is_large(child):
                 found.append(child)
             elif not _is_shared(child):
                 todo.append(child)

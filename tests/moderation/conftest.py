@@ -41,10 +41,17 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-@pytest.fixture
-def manager(knowledge: Path, data_dir: Path) -> KnowledgeManager:
-    """A manager serving the knowledge copy, as the bot would at start-up."""
-    return KnowledgeManager.start(knowledge, data_dir)
+@pytest.fixture(params=["in a thread", "in a child process"])
+def manager(knowledge: Path, data_dir: Path, request: pytest.FixtureRequest) -> KnowledgeManager:
+    """A manager serving the knowledge copy, as the bot would at start-up.
+
+    Each test runs twice: rebuilding in a thread, as for a knowledge base of this size, and in a
+    child process, as for a large one (lifecycle.ELSEWHERE_ENTRIES).
+    """
+    started = KnowledgeManager.start(knowledge, data_dir)
+    if request.param == "in a child process":
+        started.elsewhere_entries = 0
+    return started
 
 
 def edit(path: Path, old: str, new: str) -> None:

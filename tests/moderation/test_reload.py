@@ -313,13 +313,18 @@ async def test_a_broken_start_raises_with_every_problem(knowledge: Path, data_di
         KnowledgeManager.start(knowledge, data_dir)
 
 
+ELSEWHERE = pytest.mark.parametrize("elsewhere_entries", [2000, 0], ids=["thread", "child"])
+
+
+@ELSEWHERE
 async def test_an_unwritable_data_dir_costs_only_the_rollback(
-    knowledge: Path, tmp_path: Path
+    knowledge: Path, tmp_path: Path, elsewhere_entries: int
 ) -> None:
     """The previous knowledge is kept on disk, not as a third engine in memory."""
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
     manager = KnowledgeManager.start(knowledge, not_a_folder)
+    manager.elsewhere_entries = elsewhere_entries
     add_new_entry(knowledge)
 
     reloaded = await manager.reload()
@@ -332,11 +337,13 @@ async def test_an_unwritable_data_dir_costs_only_the_rollback(
     assert not (await manager.reload()).ok  # validation is unchanged when loading in place
 
 
+@ELSEWHERE
 async def test_reloads_and_rollbacks_keep_the_deployments_thresholds(
-    knowledge: Path, data_dir: Path
+    knowledge: Path, data_dir: Path, elsewhere_entries: int
 ) -> None:
     cautious = MatchConfig().with_thresholds(answer=99.9)  # as MIN_ANSWER_SCORE=99.9 would
     manager = KnowledgeManager.start(knowledge, data_dir, config=cautious)
+    manager.elsewhere_entries = elsewhere_entries
     add_new_entry(knowledge)
 
     outcome = await manager.reload()  # the regression questions still pass: they use DEFAULT
@@ -346,3 +353,49 @@ async def test_reloads_and_rollbacks_keep_the_deployments_thresholds(
     assert not manager.engine.ask("how long is their border").matched
     await manager.rollback()
     assert manager.engine.config == cautious
+
+
+# -- a large knowledge base, rebuilt in a child process -------------------------------------------
+
+
+async def test_a_build_process_that_dies_is_a_refused_reload(
+    knowledge: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = KnowledgeManager.start(knowledge, data_dir)
+    manager.elsewhere_entries = 0
+    serving = manager.engine
+    add_new_entry(knowledge)
+    monkeypatch.setattr("sys.executable", shutil.which("false"))  # exits 1, hands nothing over
+
+    outcome = await manager.reload()
+
+    assert not outcome.ok and manager.engine is serving
+    assert "its build process exited with 1" in outcome.problems[0].message
+    monkeypatch.undo()
+    assert (await manager.reload()).changed  # and the next reload builds as usual
+
+
+async def test_a_reload_cancelled_mid_build_ends_at_once_and_the_next_one_works(
+    knowledge: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A bot stopping mid-reload kills the build process instead of waiting for it."""
+    manager = KnowledgeManager.start(knowledge, data_dir)
+    manager.elsewhere_entries = 0
+    serving = manager.engine
+    add_new_entry(knowledge)
+    slow = tmp_path / "slow-python"  # a build process that takes its time
+    slow.write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setattr("sys.executable", str(slow))
+
+    reloading = asyncio.ensure_future(manager.reload())
+    await asyncio.sleep(0.5)
+    reloading.cancel()
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(asyncio.CancelledError):
+        await reloading
+
+    assert asyncio.get_running_loop().time() - started < 5
+    assert manager.engine is serving
+    monkeypatch.undo()
+    assert (await manager.reload()).changed

@@ -1,0 +1,92 @@
+"""transfer: an object graph written as small pickles reads back the same, a slice at a time."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pytest
+
+from bot.engine import transfer
+
+
+@dataclass(frozen=True)
+class _Item:
+    name: str
+    tags: tuple[str, ...]
+
+
+def _round_trip(root: object) -> tuple[object, int]:
+    """Write and read ``root``; return what was read and how many slices it took."""
+    buffer = io.BytesIO()
+    transfer.write(root, buffer)
+    buffer.seek(0)
+    slices = 0
+
+    def count() -> None:
+        nonlocal slices
+        slices += 1
+
+    return transfer.read(buffer, count), slices
+
+
+def test_large_containers_of_every_kind_read_back_equal_and_of_their_type() -> None:
+    size = 3 * transfer.LARGE
+    root = {
+        "list": [f"word {i}" for i in range(size)],
+        "tuple": tuple(range(size)),
+        "dict": {f"key {i}": i for i in range(size)},
+        "set": {f"member {i}" for i in range(size)},
+        "frozenset": frozenset(range(size)),
+        "defaultdict": defaultdict(list, {i: [i] for i in range(size)}),
+        "small": (1, "two", [3.0]),
+    }
+    read, slices = _round_trip(root)
+    assert read == root
+    assert isinstance(read, dict)
+    for name, value in root.items():
+        assert type(read[name]) is type(value), name
+    assert read["defaultdict"].default_factory is list
+    assert slices > len(root) - 1  # the large ones came a slice at a time
+
+
+def test_an_object_met_twice_is_read_back_as_one_object() -> None:
+    items = tuple(_Item(f"entry {i}", ("a", f"t{i}")) for i in range(2 * transfer.LARGE))
+    by_name = {item.name: item for item in items}
+    (read_items, read_by_name), _ = _round_trip((items, by_name))
+    assert read_items == items
+    assert all(read_by_name[item.name] is item for item in read_items)
+
+
+def test_a_large_entry_s_slices_stay_small() -> None:
+    # Thousands of records with text of their own: read in many slices, not one.
+    items = tuple(_Item("x" * 200 + str(i), tuple(map(str, range(20)))) for i in range(20_000))
+    read, slices = _round_trip(items)
+    assert read == items
+    assert slices >= 20
+
+
+def test_a_large_container_inside_another_s_element_is_still_one_object() -> None:
+    shared = list(range(2 * transfer.LARGE))
+    inner = [("holder", shared)] * (2 * transfer.LARGE)  # reached only through a large list
+    (read_inner, read_shared), _ = _round_trip((inner, shared))
+    assert read_shared == shared
+    assert all(pair[1] is read_shared for pair in read_inner)
+
+
+def test_a_stream_cut_short_raises_eof() -> None:
+    buffer = io.BytesIO()
+    transfer.write(tuple(range(5 * transfer.LARGE)), buffer)
+    with pytest.raises(EOFError):
+        transfer.read(io.BytesIO(buffer.getvalue()[: len(buffer.getvalue()) // 2]))
+
+
+def test_arrays_of_numbers_read_back_as_arrays_a_slice_at_a_time() -> None:
+    from array import array
+
+    numbers = array("l", range(1_000_000))
+    read, slices = _round_trip({"numbers": numbers})
+    assert isinstance(read, dict) and read["numbers"] == numbers
+    assert read["numbers"].typecode == "l"
+    assert slices > 10
