@@ -1,15 +1,19 @@
 """Write a large object graph as a stream of small pickles, and read it back a slice at a time.
 
-A reload builds its engine in another process (lifecycle.py), which hands it over in a file.
-Reading a large engine with one ``pickle.load`` holds the interpreter for seconds at 100,000
-entries, and with it the event loop. Here the large containers (the entries, the postings, the
-word weights) are written first, each as a few thousand elements per pickle, and the rest of the
-graph after them, referring to them by number. ``read`` loads one slice per call, so another
-thread (the event loop) gets the interpreter between slices.
+A reload of a large knowledge base builds its engine in a child process (elsewhere.py), which
+hands it over through a pipe. Reading a large engine with one ``pickle.load`` holds the
+interpreter for seconds at 100,000 entries, and with it the event loop. Here the large
+containers (the entries, the postings, the word weights, arrays of numbers) are written first,
+each as pickles of about SLICE_BYTES, and the rest of the graph after them, referring to them by
+number. ``read`` loads one slice per call, so another thread (the event loop) gets the
+interpreter between slices.
 
-One pickler writes every slice and one unpickler reads them, so an object met twice (an entry
-in the knowledge base and in the index, a term in several maps) is written once and read back as
-one object, exactly as a single pickle would.
+Each slice is a pickle of its own, with its own memo: one memo for the whole stream would hold
+every object read, and freeing it at the end held the interpreter for 33 ms at 100,000 entries.
+An object that several slices share is an element of a large container (an entry of the
+knowledge base's list, a term of the postings' list): later slices refer to it by its place
+there, so it is read back as one object, as a single pickle would. What slices share otherwise
+(a file name that entries repeat) is read back once per slice.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ LARGE = 1000
 # Bytes per slice, about: reading one takes a few milliseconds (entries read at about 35 MB/s).
 SLICE_BYTES = 64 * 1024
 FIRST_SLICE = 64  # elements in a container's first slice, which measures how big they are
+SLICE_FREE = 20_000  # elements freed at a time once read
 # The kinds of containers written in slices. Subclasses other than defaultdict (an OrderedDict,
 # say) are written whole, as they may carry more than their elements.
 _KINDS: dict[type, str] = {
@@ -54,32 +59,50 @@ class _Counted:
 
 
 class _Writer(pickle.Pickler):
-    """A pickler that writes containers already written as their numbers."""
+    """A pickler that writes what it wrote before (a container, an element) as where it is."""
 
     def __init__(self, file: _Counted) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.numbers: dict[int, int] = {}  # id(container) -> its number, once written
+        self.places: dict[int, tuple[int, ...]] = {}  # id(element) -> (number, position[, 0|1])
+        self.kept: list[object] = []  # what ``places`` names, kept so no id is reused meanwhile
         self.pending: dict[int, object] = {}  # id -> large containers not written yet
         self.inline: set[int] = set()  # pending containers written inside another after all
 
-    def persistent_id(self, obj: object) -> int | None:
+    def persistent_id(self, obj: object) -> int | tuple[int, ...] | None:
         number = self.numbers.get(id(obj))
-        if number is None and id(obj) in self.pending:
-            # Met inside a slice before its own turn: it is written there, whole, and the
-            # pickler's memo shares it from then on.
-            self.inline.add(id(obj))
-        return number
+        if number is not None:
+            return number
+        place = self.places.get(id(obj))
+        if place is None and id(obj) in self.pending:
+            self.inline.add(id(obj))  # met before its own turn: written here, whole
+        return place
+
+    def place(self, element: object, where: tuple[int, ...]) -> None:
+        """Note where an element was written, so that later slices refer to it."""
+        if not isinstance(element, (int, float, type(None))) and id(element) not in self.places:
+            self.places[id(element)] = where
 
 
-class _Reader(pickle.Unpickler):
-    """An unpickler that turns container numbers back into the containers read before."""
+class _Reader:
+    """Reads the slices, each with an unpickler of its own, turning places back into objects."""
 
     def __init__(self, file: IO[bytes]) -> None:
-        super().__init__(file)
+        self.file = file
         self.containers: list[object] = []
+        self.elements: list[Any] = []  # each container's elements, as read (pairs for a map)
 
-    def persistent_load(self, pid: Any) -> object:
-        return self.containers[pid]
+    def load(self) -> Any:
+        """Read one slice. A new unpickler for each: an unpickler's memo only ever grows."""
+        unpickler = pickle.Unpickler(self.file)
+        unpickler.persistent_load = self.find  # type: ignore[method-assign]
+        return unpickler.load()
+
+    def find(self, pid: Any) -> object:
+        if isinstance(pid, int):
+            return self.containers[pid]
+        element = self.elements[pid[0]][pid[1]]
+        return element[pid[2]] if len(pid) == 3 else element
 
 
 def write(root: object, file: IO[bytes]) -> None:
@@ -91,21 +114,38 @@ def write(root: object, file: IO[bytes]) -> None:
     for container in large:
         if id(container) in writer.inline:
             continue
+        number = len(writer.numbers)
         kind = _KINDS[type(container)]
         elements = _elements(container)
-        factory = _factory(container)
-        writer.dump((kind, len(elements), factory))
+        writer.kept.append(elements)
+        _dump(writer, (kind, len(elements), _factory(container)))
         start, size = 0, FIRST_SLICE
         while start < len(elements):
             before = counted.written
-            writer.dump(elements[start : start + size])
-            written = max(counted.written - before, 1)
+            _dump(writer, elements[start : start + size])
+            if kind != "array":
+                for position in range(start, min(start + size, len(elements))):
+                    if kind in ("dict", "defaultdict"):
+                        key, value = elements[position]
+                        writer.place(key, (number, position, 0))
+                        writer.place(value, (number, position, 1))
+                    else:
+                        writer.place(elements[position], (number, position))
             start += size
-            size = max(1, min(2 * size, size * SLICE_BYTES // written))
-        writer.numbers[id(container)] = len(writer.numbers)
+            size = max(1, min(2 * size, size * SLICE_BYTES // max(counted.written - before, 1)))
+        writer.numbers[id(container)] = number
         del writer.pending[id(container)]
-    writer.dump((_ROOT, 0, None))
-    writer.dump(root)
+    _dump(writer, (_ROOT, 0, None))
+    _dump(writer, root)
+
+
+def _dump(writer: _Writer, thing: object) -> None:
+    """Write one slice. Each slice has a memo of its own: what several share, they refer to
+    by place (see _Writer), so the reader never holds a memo of every object read, whose
+    freeing at the end held the interpreter for tens of milliseconds at 100,000 entries.
+    """
+    writer.dump(thing)
+    writer.clear_memo()
 
 
 def read(file: IO[bytes], between: Callable[[], None] = lambda: None) -> Any:
@@ -123,14 +163,26 @@ def read(file: IO[bytes], between: Callable[[], None] = lambda: None) -> Any:
 def _read(reader: _Reader, between: Callable[[], None]) -> Any:
     for kind, count, factory in _headers(reader):
         if kind == _ROOT:
-            return reader.load()
+            root = reader.load()
+            _let_go(reader.elements, between)
+            return root
         parts: Any = array(factory) if kind == "array" else []
+        reader.elements.append(parts)
         while len(parts) < count:
             parts.extend(reader.load())
             between()
         reader.containers.append(_built(kind, parts, factory))
         between()
     raise EOFError("the stream ended before its root")
+
+
+def _let_go(elements: list[Any], between: Callable[[], None]) -> None:
+    """Drop the elements lists a slice at a time: a map's (key, value) pairs are freed here."""
+    for parts in elements:
+        while len(parts) > SLICE_FREE and isinstance(parts, list):
+            del parts[-SLICE_FREE:]
+            between()
+    elements.clear()
 
 
 def _headers(reader: _Reader) -> Iterator[tuple[str, int, Any]]:

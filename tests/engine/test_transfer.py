@@ -90,3 +90,14 @@ def test_arrays_of_numbers_read_back_as_arrays_a_slice_at_a_time() -> None:
     assert isinstance(read, dict) and read["numbers"] == numbers
     assert read["numbers"].typecode == "l"
     assert slices > 10
+
+
+def test_an_element_shared_by_later_slices_and_maps_is_read_back_once() -> None:
+    terms = tuple(f"term{i}" for i in range(5 * transfer.LARGE))  # as the postings list them
+    weights = {term: float(i) for i, term in enumerate(terms)}  # keyed by the same strings
+    tail = [terms[0], terms[-1]] * transfer.LARGE  # far from where they were first written
+    (read_terms, read_weights, read_tail), _ = _round_trip((terms, weights, tail))
+    assert read_terms == terms and read_weights == weights and read_tail == tail
+    by_identity = {id(term) for term in read_terms}
+    assert all(id(term) in by_identity for term in read_weights)
+    assert read_tail[0] is read_terms[0] and read_tail[-1] is read_terms[-1]
