@@ -48,6 +48,10 @@ _WORD = re.compile(r"\w+")
 _normalize_once = normalize.__wrapped__  # normalize without its cache (see prepare_once)
 
 
+def _as_is(text: str) -> str:
+    return text
+
+
 class Analyzer:
     """Reads questions and phrasings with one lexicon and one knowledge base's own words."""
 
@@ -149,6 +153,10 @@ class Analyzer:
         entries, and memory), as the loader's normalised texts are long gone by then.
         """
         return self._prepare(text, _normalize_once)
+
+    def prepare_normalized(self, text: str) -> str:
+        """``prepare`` for text already normalised (normalize_joined), remembering nothing."""
+        return self._prepare(text, _as_is)
 
     def _prepare(self, text: str, normalized: Callable[[str], str] = normalize) -> str:
         text = normalized(text)
