@@ -7,10 +7,12 @@ arenas and made resident memory grow with every reload. The engine comes back as
 saved form (what the engine cache keeps), written with ``transfer`` so the parent reads it a
 slice at a time.
 
-Run as ``python -m bot.engine.elsewhere COPY DIRECTORY FD``, with the matcher config pickled on
-standard input: COPY is the directory to load, DIRECTORY the one it stands for, FD the pipe to
-write to. The pipe carries ``("engine", knowledge, saved_index)`` or ``("problems", problems)``;
-anything unexpected is a traceback on standard error and exit status 1.
+Run as ``python -m bot.engine.elsewhere COPY DIRECTORY FD CODE``, with the matcher config
+pickled on standard input: COPY is the directory to load, DIRECTORY the one it stands for, FD
+the pipe to write to, CODE the bot's code_digest (a child running other code, after an upgrade
+on disk, refuses: the bot would read its engine with its older classes). The pipe carries
+``("engine", knowledge, saved_index)`` or ``("problems", problems)``; anything unexpected is a
+traceback on standard error and exit status 1.
 """
 
 from __future__ import annotations
@@ -21,20 +23,30 @@ import sys
 from pathlib import Path
 
 from bot.engine import transfer
+from bot.engine.cache import code_digest
 from bot.engine.core import build_engine, check_regressions
-from bot.knowledge.model import KnowledgeError
+from bot.knowledge.model import KnowledgeError, Problem
 from bot.search.retrieval import collector_paused
 
 # The bot keeps answering while this builds: on a small machine it must not wait for a core.
 NICENESS = 10
+CODE_CHANGED = (
+    "was not reloaded: citebot's code on disk has changed since the bot started; restart the bot "
+    "(the knowledge itself was not checked)"
+)
 
 
 def main(argv: list[str]) -> int:
-    copy, directory, fd = Path(argv[0]), Path(argv[1]), int(argv[2])
+    copy, directory, fd, code = Path(argv[0]), Path(argv[1]), int(argv[2]), argv[3]
     if hasattr(os, "nice"):
         os.nice(NICENESS)
     config = pickle.load(sys.stdin.buffer)
     payload: tuple[object, ...]
+    if code != code_digest():  # what it would hand over is read by the bot's older code
+        payload = ("problems", [Problem(str(directory), CODE_CHANGED)])
+        with os.fdopen(fd, "wb") as pipe:
+            transfer.write(payload, pipe)
+        return 0
     try:
         with collector_paused():  # nothing here outlives the process: no collection is needed
             engine = build_engine(copy, config, place=directory)

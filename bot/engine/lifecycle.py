@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from bot.engine import Engine, check_regressions, transfer
-from bot.engine.cache import EngineCache
+from bot.engine.cache import EngineCache, code_digest
 from bot.engine.core import build_engine
 from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
 from bot.engine.retire import give_back_memory, retire
@@ -63,6 +63,7 @@ class KnowledgeManager:
         self._lock = asyncio.Lock()
         # Rebuild in a child process from this many entries (tests lower it to try that path).
         self.elsewhere_entries = ELSEWHERE_ENTRIES if os.name == "posix" else sys.maxsize
+        code_digest()  # the code this bot runs: a build process running other code refuses
 
     @classmethod
     def start(
@@ -268,8 +269,10 @@ async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> E
 
     The child loads, indexes and regression-tests it (elsewhere.py); the engine comes back
     through a pipe, read in a thread a slice at a time. Cancelled (the bot stopping), the child
-    is killed rather than waited for.
+    is killed rather than waited for. A child that cannot be started at all (no interpreter
+    to start) leaves the build to a thread, as for a small knowledge base.
     """
+    settings = pickle.dumps(config)
     read_end, write_end = os.pipe()
     try:
         child = await asyncio.create_subprocess_exec(
@@ -279,9 +282,14 @@ async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> E
             str(copy),
             str(directory),
             str(write_end),
+            code_digest(),
             stdin=asyncio.subprocess.PIPE,
             pass_fds=(write_end,),
         )
+    except OSError as error:
+        os.close(read_end)
+        log.warning("cannot start a build process (%s); building in a thread", error)
+        return await _off_loop(_load, copy, directory, config)
     except BaseException:
         os.close(read_end)
         raise
@@ -291,24 +299,35 @@ async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> E
     reading = asyncio.ensure_future(asyncio.to_thread(_read_built, stream, config))
     try:
         assert child.stdin is not None
-        child.stdin.write(pickle.dumps(config))
+        child.stdin.write(settings)
         child.stdin.close()
         return await asyncio.shield(reading)
-    except asyncio.CancelledError:
-        if child.returncode is None:
-            child.kill()  # the pipe closes with it: the reading thread ends with EOFError
-        raise
     except EOFError:  # the child ended without handing an engine over
         code = await child.wait()
         raise KnowledgeError(
-            [Problem(str(directory), f"could not be loaded (its build process exited with {code})")]
+            [
+                Problem(
+                    str(directory),
+                    f"could not be loaded: its build process handed nothing over (exit {code})",
+                )
+            ]
         ) from None
     finally:
-        await asyncio.wait([reading])
-        if not reading.cancelled():
-            reading.exception()  # retrieved, so asyncio does not warn about it
-        stream.close()  # a child still writing gets a broken pipe, and ends
-        await child.wait()
+        # Shielded: a second cancellation must not leave the pipe open or the child unreaped.
+        await asyncio.shield(_end(child, reading, stream))
+
+
+async def _end(
+    child: asyncio.subprocess.Process, reading: asyncio.Future[Engine], stream: IO[bytes]
+) -> None:
+    """Stop a build process (killed unless done) and its reader, and close the pipe."""
+    if not reading.done() and child.returncode is None:
+        child.kill()  # the pipe closes with it: the reading thread ends with EOFError
+    await asyncio.wait([reading])
+    if not reading.cancelled():
+        reading.exception()  # retrieved, so asyncio does not warn about it
+    stream.close()  # a child still writing gets a broken pipe, and ends
+    await child.wait()
 
 
 def _read_built(stream: IO[bytes], config: MatchConfig) -> Engine:
@@ -319,6 +338,10 @@ def _read_built(stream: IO[bytes], config: MatchConfig) -> Engine:
             raise KnowledgeError(list(handed[1]))
         _, knowledge, saved_index = handed
         engine = Engine(knowledge, config, saved_index=saved_index)
+        # Asked again here: what goes live is the engine read back, not the one the child built.
+        failures = check_regressions(engine)
+        if failures:
+            raise KnowledgeError(failures)
         gc.freeze()
     give_back_memory()
     return engine

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO, Any
 
 from bot.engine.retire import large_containers
@@ -43,7 +43,6 @@ _KINDS: dict[type, str] = {
     defaultdict: "defaultdict",
     array: "array",  # numbers: written and read as arrays, a slice at a time
 }
-_ROOT = "root"
 
 
 class _Counted:
@@ -59,24 +58,31 @@ class _Counted:
 
 
 class _Writer(pickle.Pickler):
-    """A pickler that writes what it wrote before (a container, an element) as where it is."""
+    """A pickler that writes what was written before (a container, an element) as its place."""
 
-    def __init__(self, file: _Counted) -> None:
+    def __init__(self, file: _Counted, large: list[object]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.numbers: dict[int, int] = {}  # id(container) -> its number, once written
+        # Every large container's number. A mutable one exists (empty) from the start of the
+        # stream, so it may be referred to before its turn; an immutable one once written.
+        self.numbers = {id(container): number for number, container in enumerate(large)}
+        self.written: set[int] = {id(c) for c in large if not isinstance(c, _IMMUTABLE)}
         self.places: dict[int, tuple[int, ...]] = {}  # id(element) -> (number, position[, 0|1])
         self.kept: list[object] = []  # what ``places`` names, kept so no id is reused meanwhile
-        self.pending: dict[int, object] = {}  # id -> large containers not written yet
-        self.inline: set[int] = set()  # pending containers written inside another after all
+        self.readable = [0] * len(large)  # each container's elements the reader has by now
+        self.current = -1  # the container being written
 
     def persistent_id(self, obj: object) -> int | tuple[int, ...] | None:
         number = self.numbers.get(id(obj))
         if number is not None:
+            if id(obj) not in self.written:
+                raise ValueError(f"a large {type(obj).__name__} is met before its turn")
             return number
         place = self.places.get(id(obj))
-        if place is None and id(obj) in self.pending:
-            self.inline.add(id(obj))  # met before its own turn: written here, whole
-        return place
+        if place is None or place[1] < self.readable[place[0]]:
+            return place
+        if place[0] == self.current:
+            return None  # in the slice being written: its own memo shares it
+        raise ValueError(f"a {type(obj).__name__} is met before the large container holding it")
 
     def place(self, element: object, where: tuple[int, ...]) -> None:
         """Note where an element was written, so that later slices refer to it."""
@@ -89,7 +95,7 @@ class _Reader:
 
     def __init__(self, file: IO[bytes]) -> None:
         self.file = file
-        self.containers: list[object] = []
+        self.containers: list[Any] = []  # by number; an immutable one None until read
         self.elements: list[Any] = []  # each container's elements, as read (pairs for a map)
 
     def load(self) -> Any:
@@ -105,37 +111,43 @@ class _Reader:
         return element[pid[2]] if len(pid) == 3 else element
 
 
+_IMMUTABLE = (tuple, frozenset)
+
+
 def write(root: object, file: IO[bytes]) -> None:
-    """Write ``root`` to a binary file as a stream that ``read`` reads back a slice at a time."""
+    """Write ``root`` to a binary file as a stream that ``read`` reads back a slice at a time.
+
+    Raises ValueError, part of the stream written, for a graph that would come
+    back different: one whose large tuple or frozenset, or an element of a large container, is
+    also reached from inside an earlier large container's elements (the engine has none).
+    """
     counted = _Counted(file)
-    writer = _Writer(counted)
     large = large_containers((root,), _sliced)  # the root too, when it is a large container
-    writer.pending = {id(container): container for container in large}
-    for container in large:
-        if id(container) in writer.inline:
-            continue
-        number = len(writer.numbers)
-        kind = _KINDS[type(container)]
-        elements = _elements(container)
-        writer.kept.append(elements)
-        _dump(writer, (kind, len(elements), _factory(container)))
+    writer = _Writer(counted, large)
+    every = [_elements(container) for container in large]
+    writer.kept = every
+    for number, (container, elements) in enumerate(zip(large, every, strict=True)):
+        if isinstance(container, array):
+            continue  # numbers: nothing to share
+        for position, element in enumerate(elements):
+            if isinstance(container, dict):
+                writer.place(element[0], (number, position, 0))
+                writer.place(element[1], (number, position, 1))
+            else:
+                writer.place(element, (number, position))
+    _dump(writer, [(_KINDS[type(c)], _factory(c)) for c in large])  # what each number is
+    for number, (container, elements) in enumerate(zip(large, every, strict=True)):
+        writer.current = number
+        _dump(writer, len(elements))
         start, size = 0, FIRST_SLICE
         while start < len(elements):
             before = counted.written
             _dump(writer, elements[start : start + size])
-            if kind != "array":
-                for position in range(start, min(start + size, len(elements))):
-                    if kind in ("dict", "defaultdict"):
-                        key, value = elements[position]
-                        writer.place(key, (number, position, 0))
-                        writer.place(value, (number, position, 1))
-                    else:
-                        writer.place(elements[position], (number, position))
             start += size
+            writer.readable[number] = min(start, len(elements))
             size = max(1, min(2 * size, size * SLICE_BYTES // max(counted.written - before, 1)))
-        writer.numbers[id(container)] = number
-        del writer.pending[id(container)]
-    _dump(writer, (_ROOT, 0, None))
+        writer.written.add(id(container))
+    writer.current = -1
     _dump(writer, root)
 
 
@@ -161,49 +173,43 @@ def read(file: IO[bytes], between: Callable[[], None] = lambda: None) -> Any:
 
 
 def _read(reader: _Reader, between: Callable[[], None]) -> Any:
-    for kind, count, factory in _headers(reader):
-        if kind == _ROOT:
-            root = reader.load()
-            _let_go(reader.elements, between)
-            return root
-        parts: Any = array(factory) if kind == "array" else []
+    kinds: list[tuple[str, Any]] = reader.load()
+    reader.containers = [_empty(kind, factory) for kind, factory in kinds]
+    temporary: list[list[Any]] = []  # element lists that are not the container itself
+    for number, (kind, _) in enumerate(kinds):
+        count = reader.load()
+        container = reader.containers[number]
+        parts: Any = container if kind in ("list", "array") else []
+        if parts is not container:
+            temporary.append(parts)
         reader.elements.append(parts)
         while len(parts) < count:
-            parts.extend(reader.load())
+            found = reader.load()
+            parts.extend(found)
+            if kind in ("dict", "defaultdict", "set"):
+                container.update(found)
             between()
-        reader.containers.append(_built(kind, parts, factory))
+        if kind == "tuple":
+            reader.containers[number] = tuple(parts)
+        elif kind == "frozenset":
+            reader.containers[number] = frozenset(parts)
         between()
-    raise EOFError("the stream ended before its root")
-
-
-def _let_go(elements: list[Any], between: Callable[[], None]) -> None:
-    """Drop the elements lists a slice at a time: a map's (key, value) pairs are freed here."""
-    for parts in elements:
-        while len(parts) > SLICE_FREE and isinstance(parts, list):
+    root = reader.load()
+    reader.elements.clear()
+    for parts in temporary:  # a map's (key, value) pairs, freed a slice at a time
+        while parts:
             del parts[-SLICE_FREE:]
             between()
-    elements.clear()
+    return root
 
 
-def _headers(reader: _Reader) -> Iterator[tuple[str, int, Any]]:
-    while True:
-        yield reader.load()
-
-
-def _built(kind: str, parts: Any, factory: Any) -> object:
-    if kind in ("list", "array"):
-        return parts
-    if kind == "tuple":
-        return tuple(parts)
-    if kind == "set":
-        return set(parts)
-    if kind == "frozenset":
-        return frozenset(parts)
-    if kind == "dict":
-        return dict(parts)
-    found: defaultdict[Any, Any] = defaultdict(factory)
-    found.update(parts)
-    return found
+def _empty(kind: str, factory: Any) -> Any:
+    """A mutable container, empty, to fill as its slices come; None for an immutable one."""
+    if kind == "array":
+        return array(factory)
+    if kind == "defaultdict":
+        return defaultdict(factory)
+    return {"list": list, "dict": dict, "set": set}.get(kind, lambda: None)()
 
 
 def _elements(container: Any) -> Any:

@@ -370,7 +370,7 @@ async def test_a_build_process_that_dies_is_a_refused_reload(
     outcome = await manager.reload()
 
     assert not outcome.ok and manager.engine is serving
-    assert "its build process exited with 1" in outcome.problems[0].message
+    assert "its build process handed nothing over (exit 1)" in outcome.problems[0].message
     monkeypatch.undo()
     assert (await manager.reload()).changed  # and the next reload builds as usual
 
@@ -399,3 +399,31 @@ async def test_a_reload_cancelled_mid_build_ends_at_once_and_the_next_one_works(
     assert manager.engine is serving
     monkeypatch.undo()
     assert (await manager.reload()).changed
+
+
+async def test_a_build_process_running_other_code_refuses_to_hand_over(
+    knowledge: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade on disk, the bot must be restarted before it loads what a build makes."""
+    manager = KnowledgeManager.start(knowledge, data_dir)
+    manager.elsewhere_entries = 0
+    add_new_entry(knowledge)
+    monkeypatch.setattr("bot.engine.lifecycle.code_digest", lambda: "the code the bot started with")
+
+    outcome = await manager.reload()
+
+    assert not outcome.ok
+    assert "code on disk has changed since the bot started" in outcome.problems[0].message
+
+
+async def test_no_interpreter_to_start_builds_in_a_thread_instead(
+    knowledge: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    manager = KnowledgeManager.start(knowledge, data_dir)
+    manager.elsewhere_entries = 0
+    add_new_entry(knowledge)
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-such-python"))
+
+    outcome = await manager.reload()
+
+    assert outcome.changed and manager.engine.ask(NEW_QUESTION).matched
