@@ -331,20 +331,19 @@ async def _end(
 
 
 def _read_built(stream: IO[bytes], config: MatchConfig) -> Engine:
-    """Read what elsewhere.py hands over: an engine, or its problems (KnowledgeError)."""
-    with collector_paused():  # what is read is made to last: see _load
+    """Read what elsewhere.py hands over: an engine, or its problems (KnowledgeError).
+
+    The regression questions are asked again: what goes live is the engine read back.
+    """
+
+    def read() -> Engine:
         handed = transfer.read(stream)
         if handed[0] == "problems":
             raise KnowledgeError(list(handed[1]))
         _, knowledge, saved_index = handed
-        engine = Engine(knowledge, config, saved_index=saved_index)
-        # Asked again here: what goes live is the engine read back, not the one the child built.
-        failures = check_regressions(engine)
-        if failures:
-            raise KnowledgeError(failures)
-        gc.freeze()
-    give_back_memory()
-    return engine
+        return Engine(knowledge, config, saved_index=saved_index)
+
+    return _checked(read)
 
 
 def _load(
@@ -358,11 +357,16 @@ def _load(
     Only the load at start-up is given a ``cache``: reading or writing one holds the
     interpreter for about a second at 20,000 entries, which a reload must not do to the loop.
     """
+    return _checked(lambda: build_engine(copy, config, cache=cache, place=directory))
+
+
+def _checked(make: Callable[[], Engine]) -> Engine:
+    """Make an engine, run its regression questions (KnowledgeError), settle it for serving."""
     # The collector stays off while millions of objects are made: each of its passes would hold
     # the interpreter, and with it the event loop, for a walk of the growing heap. What survives
     # is then exempted from it (as at start-up: see settle_heap), without a full collection.
     with collector_paused():
-        engine = build_engine(copy, config, cache=cache, place=directory)
+        engine = make()
         failures = check_regressions(engine)
         if failures:
             raise KnowledgeError(failures)
