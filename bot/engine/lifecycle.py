@@ -30,10 +30,10 @@ T = TypeVar("T")
 SwapCallback = Callable[[Engine], object]
 
 # A knowledge base this large (the one serving, in entries) is rebuilt in a child process
-# (elsewhere.py): building it here would hold the interpreter in long stretches, and leave
+# (child_build.py): building it here would hold the interpreter in long stretches, and leave
 # the allocator's arenas holding the new engine among the holes its building left, so resident
 # memory grew with each reload. Smaller ones build in a thread, in a fraction of a second.
-ELSEWHERE_ENTRIES = 2000
+CHILD_BUILD_ENTRIES = 2000
 
 
 class KnowledgeManager:
@@ -62,7 +62,7 @@ class KnowledgeManager:
         self.on_swap = on_swap
         self._lock = asyncio.Lock()
         # Rebuild in a child process from this many entries (tests lower it to try that path).
-        self.elsewhere_entries = ELSEWHERE_ENTRIES if os.name == "posix" else sys.maxsize
+        self.child_build_entries = CHILD_BUILD_ENTRIES if os.name == "posix" else sys.maxsize
         code_digest()  # the code this bot runs: a build process running other code refuses
 
     @classmethod
@@ -96,9 +96,9 @@ class KnowledgeManager:
         async with self._lock:
             current = self._engine
             try:
-                if len(current.knowledge.entries) >= self.elsewhere_entries:
+                if len(current.knowledge.entries) >= self.child_build_entries:
                     copy, staged = await _off_loop(_stage, self.directory, self._snapshots)
-                    engine = await _load_elsewhere(copy, self.directory, current.config)
+                    engine = await _load_in_child(copy, self.directory, current.config)
                 else:
                     engine, staged = await _off_loop(
                         _build, self.directory, self._snapshots, current.config
@@ -123,9 +123,9 @@ class KnowledgeManager:
         """
         async with self._lock:
             try:
-                if len(self._engine.knowledge.entries) >= self.elsewhere_entries:
+                if len(self._engine.knowledge.entries) >= self.child_build_entries:
                     previous = await _off_loop(_previous, self._snapshots)
-                    target = await _load_elsewhere(previous, self.directory, self._engine.config)
+                    target = await _load_in_child(previous, self.directory, self._engine.config)
                 else:
                     target = await _off_loop(
                         _load_previous, self._snapshots, self.directory, self._engine.config
@@ -264,10 +264,10 @@ def _previous(snapshots: Snapshots) -> Path:
     return snapshots.knowledge(PREVIOUS)
 
 
-async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> Engine:
+async def _load_in_child(copy: Path, directory: Path, config: MatchConfig) -> Engine:
     """Load a copy as if it were ``directory`` in a child process; raise KnowledgeError.
 
-    The child loads, indexes and regression-tests it (elsewhere.py); the engine comes back
+    The child loads, indexes and regression-tests it (child_build.py); the engine comes back
     through a pipe, read in a thread a slice at a time. Cancelled (the bot stopping), the child
     is killed rather than waited for. A child that cannot be started at all (no interpreter
     to start) leaves the build to a thread, as for a small knowledge base.
@@ -278,7 +278,7 @@ async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> E
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.engine.elsewhere",
+            "bot.engine.child_build",
             str(copy),
             str(directory),
             str(write_end),
@@ -314,10 +314,10 @@ async def _load_elsewhere(copy: Path, directory: Path, config: MatchConfig) -> E
         ) from None
     finally:
         # Shielded: a second cancellation must not leave the pipe open or the child unreaped.
-        await asyncio.shield(_end(child, reading, stream))
+        await asyncio.shield(_stop_child(child, reading, stream))
 
 
-async def _end(
+async def _stop_child(
     child: asyncio.subprocess.Process, reading: asyncio.Future[Engine], stream: IO[bytes]
 ) -> None:
     """Stop a build process (killed unless done) and its reader, and close the pipe."""
@@ -331,7 +331,7 @@ async def _end(
 
 
 def _read_built(stream: IO[bytes], config: MatchConfig) -> Engine:
-    """Read what elsewhere.py hands over: an engine, or its problems (KnowledgeError).
+    """Read what child_build.py hands over: an engine, or its problems (KnowledgeError).
 
     The regression questions are asked again: what goes live is the engine read back.
     """

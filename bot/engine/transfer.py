@@ -1,6 +1,6 @@
 """Write a large object graph as a stream of small pickles, and read it back a slice at a time.
 
-A reload of a large knowledge base builds its engine in a child process (elsewhere.py), which
+A reload of a large knowledge base builds its engine in a child process (child_build.py), which
 hands it over through a pipe. Reading a large engine with one ``pickle.load`` holds the
 interpreter for seconds at 100,000 entries, and with it the event loop. Here the large
 containers (the entries, the postings, the word weights, arrays of numbers) are written first,
@@ -67,7 +67,9 @@ class _Writer(pickle.Pickler):
         self.numbers = {id(container): number for number, container in enumerate(large)}
         self.written: set[int] = {id(c) for c in large if not isinstance(c, _IMMUTABLE)}
         self.places: dict[int, tuple[int, ...]] = {}  # id(element) -> (number, position[, 0|1])
-        self.kept: list[object] = []  # what ``places`` names, kept so no id is reused meanwhile
+        # Each container's elements as written (a map's as new pairs): what ``places`` names,
+        # kept so that no id is reused while writing.
+        self.kept = [_elements(container) for container in large]
         self.readable = [0] * len(large)  # each container's elements the reader has by now
         self.current = -1  # the container being written
 
@@ -124,9 +126,7 @@ def write(root: object, file: IO[bytes]) -> None:
     counted = _Counted(file)
     large = large_containers((root,), _sliced)  # the root too, when it is a large container
     writer = _Writer(counted, large)
-    every = [_elements(container) for container in large]
-    writer.kept = every
-    for number, (container, elements) in enumerate(zip(large, every, strict=True)):
+    for number, (container, elements) in enumerate(zip(large, writer.kept, strict=True)):
         if isinstance(container, array):
             continue  # numbers: nothing to share
         for position, element in enumerate(elements):
@@ -136,7 +136,7 @@ def write(root: object, file: IO[bytes]) -> None:
             else:
                 writer.place(element, (number, position))
     _dump(writer, [(_KINDS[type(c)], _factory(c)) for c in large])  # what each number is
-    for number, (container, elements) in enumerate(zip(large, every, strict=True)):
+    for number, (container, elements) in enumerate(zip(large, writer.kept, strict=True)):
         writer.current = number
         _dump(writer, len(elements))
         start, size = 0, FIRST_SLICE
@@ -175,7 +175,8 @@ def read(file: IO[bytes], between: Callable[[], None] = lambda: None) -> Any:
 def _read(reader: _Reader, between: Callable[[], None]) -> Any:
     kinds: list[tuple[str, Any]] = reader.load()
     reader.containers = [_empty(kind, factory) for kind, factory in kinds]
-    temporary: list[list[Any]] = []  # element lists that are not the container itself
+    # Element lists kept for places (a tuple's, a set's, a map's pairs): not the container itself.
+    temporary: list[list[Any]] = []
     for number, (kind, _) in enumerate(kinds):
         count = reader.load()
         container = reader.containers[number]
@@ -196,7 +197,7 @@ def _read(reader: _Reader, between: Callable[[], None]) -> Any:
         between()
     root = reader.load()
     reader.elements.clear()
-    for parts in temporary:  # a map's (key, value) pairs, freed a slice at a time
+    for parts in temporary:  # freed a slice at a time
         while parts:
             del parts[-SLICE_FREE:]
             between()

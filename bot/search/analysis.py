@@ -27,7 +27,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.knowledge.model import KnowledgeBase, Rewrite
 from bot.search.kinds import Kind, Kinds, default_kinds
 from bot.search.lexicon import Lexicon, default_lexicon
-from bot.text.normalize import normalize
+from bot.text.normalize import normalize, normalize_once
 from bot.text.patterns import Pattern, WordFilter, compile_pattern, first_of
 from bot.text.stem import stem
 
@@ -43,9 +43,6 @@ WORDS_CACHE_SIZE = 65536
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"\w+")
-
-
-_normalize_once = normalize.__wrapped__  # normalize without its cache (see prepare_once)
 
 
 def _as_is(text: str) -> str:
@@ -152,7 +149,7 @@ class Analyzer:
         Remembering them would cost more than it saves (about a microsecond a text at 100,000
         entries, and memory), as the loader's normalised texts are long gone by then.
         """
-        return self._prepare(text, _normalize_once)
+        return self._prepare(text, normalize_once)
 
     def prepare_normalized(self, text: str) -> str:
         """``prepare`` for text already normalised (normalize_joined), remembering nothing."""

@@ -58,10 +58,11 @@ class Kind:
     words: frozenset[str] = frozenset()  # words that make a question of ``within`` ask this
     after: tuple[str, ...] = ()  # ...when it asks ``within`` with one of these ("how much")
     at_start: bool = False  # asked only by a question starting with one of its phrases
-    # Of ``asks``, the last ``which`` ask which one of a class the question names ("which
-    # banks"): asked by one of them, the kind is ``asking_which``, which only a name shows.
-    which: int = 0
-    asking_which: bool = False
+    # How many of ``asks``, the last ones, come from kinds.yaml's ``asks_instance``: they ask
+    # which one of a class the question names ("which banks"). A kind asked by one of them is
+    # ``asks_instance``: only an answer showing one gives it, whatever the entry's phrasings ask.
+    instance_phrases: int = 0
+    asks_instance: bool = False
 
     @property
     def checked(self) -> bool:
@@ -118,7 +119,12 @@ class Kinds:
         asking = [(order, kind) for order, kind in enumerate(self.kinds) if not kind.at_start]
         self._asks = [pattern for _, kind in asking for pattern in kind.asks]
         self._asks_kind = [
-            (order, replace(kind, asking_which=True) if i >= len(kind.asks) - kind.which else kind)
+            (
+                order,
+                replace(kind, asks_instance=True)
+                if i >= len(kind.asks) - kind.instance_phrases
+                else kind,
+            )
             for order, kind in asking
             for i in range(len(kind.asks))
         ]
@@ -256,12 +262,12 @@ class Kinds:
             return True
         used = normalize(question).split()
         # Its own phrasings vouch for it, unless the question asks which one of a class it names.
-        if asked.name not in entry.asked_by_phrasing or asked.asking_which:
+        if asked.name not in entry.asked_by_phrasing or asked.asks_instance:
             if asked.needs_names:
                 return any(not _same_name(name, used) for name in entry.names)
             shown_by = entry.shown_by.get(asked.name, ())
-            if asked.asking_which and not shown_by:
-                return False  # "which city": a place the answer names
+            if asked.asks_instance and not shown_by:
+                return False  # which one of them: the answer must show one
             if shown_by and all(set(words) <= set(used) for words in shown_by):
                 return False  # "how long is the second pipeline": "second" is the question's own
         if "number" not in (asked.name, asked.within) or self._counted is None:
@@ -382,8 +388,8 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
         if not item.get("asks") or not item.get("not_said") or not item.get("examples"):
             raise KindsError(f"{where}: every kind needs asks, not_said and examples")
         try:
-            which = tuple(compile_pattern(str(p)) for p in item.get("asks_instance") or ())
-            asks = tuple(compile_pattern(str(p)) for p in item["asks"]) + which
+            instance = tuple(compile_pattern(str(p)) for p in item.get("asks_instance") or ())
+            asks = tuple(compile_pattern(str(p)) for p in item["asks"]) + instance
         except PatternError as error:
             raise KindsError(f"{where}: {error}") from None
         evidence = [str(e) for e in item.get("evidence") or ()]
@@ -409,7 +415,7 @@ def read_kinds(path: Path, not_names: Iterable[str] = ()) -> Kinds:
                 frozenset(map(normalize, item.get("words") or ())),
                 tuple(map(normalize, item.get("after") or ())),
                 bool(item.get("at_start", False)),
-                len(which),
+                len(instance),
             )
         )
     known = {kind.name for kind in kinds}

@@ -26,7 +26,7 @@ from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig
 from bot.search.english import is_common_english
 from bot.search.kinds import Answers
-from bot.text.normalize import normalize, normalize_joined
+from bot.text.normalize import normalize, normalize_joined, normalize_once
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -353,7 +353,7 @@ class EntryIndex:
         bodies = [_body(entry) for entry in entries]
         words: dict[str, str] = {}
         # An answer is read alone and with its quotes; a quote many entries cite, once.
-        normalized = normalize if len(entries) <= REMEMBERED_ENTRIES else normalize.__wrapped__
+        normalized = normalize if len(entries) <= REMEMBERED_ENTRIES else normalize_once
         quotes: dict[str, str] = {}
 
         def normalized_body(entry: Entry, answer: str) -> str:

@@ -50,6 +50,11 @@ def normalize(text: str) -> str:
     return _normalize(text)
 
 
+# ``normalize`` remembering nothing: for texts read once (a large index's), whose place in the
+# cache would only push out texts asked again.
+normalize_once = normalize.__wrapped__
+
+
 def _normalize(text: str) -> str:
     """Return ``text`` normalised by every rule (``normalize`` without its short way)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)

@@ -46,11 +46,11 @@ def manager(knowledge: Path, data_dir: Path, request: pytest.FixtureRequest) -> 
     """A manager serving the knowledge copy, as the bot would at start-up.
 
     Each test runs twice: rebuilding in a thread, as for a knowledge base of this size, and in a
-    child process, as for a large one (lifecycle.ELSEWHERE_ENTRIES).
+    child process, as for a large one (lifecycle.CHILD_BUILD_ENTRIES).
     """
     started = KnowledgeManager.start(knowledge, data_dir)
     if request.param == "in a child process":
-        started.elsewhere_entries = 0
+        started.child_build_entries = 0
     return started
 
 

@@ -313,18 +313,18 @@ async def test_a_broken_start_raises_with_every_problem(knowledge: Path, data_di
         KnowledgeManager.start(knowledge, data_dir)
 
 
-ELSEWHERE = pytest.mark.parametrize("elsewhere_entries", [2000, 0], ids=["thread", "child"])
+BUILT_IN = pytest.mark.parametrize("child_build_entries", [2000, 0], ids=["thread", "child"])
 
 
-@ELSEWHERE
+@BUILT_IN
 async def test_an_unwritable_data_dir_costs_only_the_rollback(
-    knowledge: Path, tmp_path: Path, elsewhere_entries: int
+    knowledge: Path, tmp_path: Path, child_build_entries: int
 ) -> None:
     """The previous knowledge is kept on disk, not as a third engine in memory."""
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
     manager = KnowledgeManager.start(knowledge, not_a_folder)
-    manager.elsewhere_entries = elsewhere_entries
+    manager.child_build_entries = child_build_entries
     add_new_entry(knowledge)
 
     reloaded = await manager.reload()
@@ -337,13 +337,13 @@ async def test_an_unwritable_data_dir_costs_only_the_rollback(
     assert not (await manager.reload()).ok  # validation is unchanged when loading in place
 
 
-@ELSEWHERE
+@BUILT_IN
 async def test_reloads_and_rollbacks_keep_the_deployments_thresholds(
-    knowledge: Path, data_dir: Path, elsewhere_entries: int
+    knowledge: Path, data_dir: Path, child_build_entries: int
 ) -> None:
     cautious = MatchConfig().with_thresholds(answer=99.9)  # as MIN_ANSWER_SCORE=99.9 would
     manager = KnowledgeManager.start(knowledge, data_dir, config=cautious)
-    manager.elsewhere_entries = elsewhere_entries
+    manager.child_build_entries = child_build_entries
     add_new_entry(knowledge)
 
     outcome = await manager.reload()  # the regression questions still pass: they use DEFAULT
@@ -362,7 +362,7 @@ async def test_a_build_process_that_dies_is_a_refused_reload(
     knowledge: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     manager = KnowledgeManager.start(knowledge, data_dir)
-    manager.elsewhere_entries = 0
+    manager.child_build_entries = 0
     serving = manager.engine
     add_new_entry(knowledge)
     monkeypatch.setattr("sys.executable", shutil.which("false"))  # exits 1, hands nothing over
@@ -380,7 +380,7 @@ async def test_a_reload_cancelled_mid_build_ends_at_once_and_the_next_one_works(
 ) -> None:
     """A bot stopping mid-reload kills the build process instead of waiting for it."""
     manager = KnowledgeManager.start(knowledge, data_dir)
-    manager.elsewhere_entries = 0
+    manager.child_build_entries = 0
     serving = manager.engine
     add_new_entry(knowledge)
     slow = tmp_path / "slow-python"  # a build process that takes its time
@@ -406,7 +406,7 @@ async def test_a_build_process_running_other_code_refuses_to_hand_over(
 ) -> None:
     """After an upgrade on disk, the bot must be restarted before it loads what a build makes."""
     manager = KnowledgeManager.start(knowledge, data_dir)
-    manager.elsewhere_entries = 0
+    manager.child_build_entries = 0
     add_new_entry(knowledge)
     monkeypatch.setattr("bot.engine.lifecycle.code_digest", lambda: "the code the bot started with")
 
@@ -420,7 +420,7 @@ async def test_no_interpreter_to_start_builds_in_a_thread_instead(
     knowledge: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     manager = KnowledgeManager.start(knowledge, data_dir)
-    manager.elsewhere_entries = 0
+    manager.child_build_entries = 0
     add_new_entry(knowledge)
     monkeypatch.setattr("sys.executable", str(tmp_path / "no-such-python"))
 

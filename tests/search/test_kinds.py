@@ -96,7 +96,7 @@ def test_which_of_a_class_needs_a_name_whatever_the_entry_s_phrasings_ask() -> N
     who, which = "who lends to russian firms", "which chinese banks lend to russian firms"
     assert KINDS.answers(banks, KINDS.asked(who), who)
     asked = KINDS.asked(which)
-    assert asked is not None and asked.name == "person" and asked.asking_which
+    assert asked is not None and asked.name == "person" and asked.asks_instance
     assert not KINDS.answers(banks, asked, which)
     named = KINDS.of_entry(["Who lends money to Russian firms?"], "Harbin Bank does.")
     assert KINDS.answers(named, asked, which)

@@ -7,7 +7,7 @@ arenas and made resident memory grow with every reload. The engine comes back as
 saved form (what the engine cache keeps), written with ``transfer`` so the parent reads it a
 slice at a time.
 
-Run as ``python -m bot.engine.elsewhere COPY DIRECTORY FD CODE``, with the matcher config
+Run as ``python -m bot.engine.child_build COPY DIRECTORY FD CODE``, with the matcher config
 pickled on standard input: COPY is the directory to load, DIRECTORY the one it stands for, FD
 the pipe to write to, CODE the bot's code_digest (a child running other code, after an upgrade
 on disk, refuses: the bot would read its engine with its older classes). The pipe carries
