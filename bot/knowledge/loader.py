@@ -10,10 +10,12 @@ import hashlib
 import logging
 import re
 import sys
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from rapidfuzz import process
@@ -441,12 +443,17 @@ def _yaml_files(folder: Path) -> list[Path]:
     )
 
 
-@dataclass
-class _Phrase:
+class _Phrase(NamedTuple):
+    """Where a phrasing was first met: a tuple, as a large knowledge base has a million."""
+
     entry_id: str
     file: str
     line: int
-    field: str
+    alternate: int  # 0 for the question, else the alternate's number
+
+    @property
+    def field(self) -> str:
+        return f"alternates[{self.alternate}]" if self.alternate else "question"
 
 
 def _load_entry(
@@ -456,11 +463,15 @@ def _load_entry(
     topic: str,
     sources: dict[str, tuple[Source, FoldedText]],
     owner: str | None = None,
+    cited: dict[tuple[str, str], CitedQuote | str] | None = None,
 ) -> Entry | None:
     """Validate one entry; return it, or None after recording its problems.
 
     ``owner`` is the article whose folder holds the entry's file (None: the top-level qa/).
+    ``cited`` remembers each quote's citation by (source, text): entries often quote the same
+    sentence, which is then looked up once and shared.
     """
+    cited = {} if cited is None else cited
     if not isinstance(node, yaml.MappingNode):
         out.add(f"entry #{index} must be a mapping (id:, question:, ...)", line_of(node))
         return None
@@ -525,11 +536,13 @@ def _load_entry(
         elif source_id is not None:
             source, folded = sources[source_id]
             for number, (text, line) in enumerate(quote_items, start=1):
-                cited = _cite(text, source, folded)
-                if isinstance(cited, str):
-                    out.add(cited, line, label, f"quotes[{number}]")
+                citation = cited.get((source_id, text))
+                if citation is None:
+                    citation = cited[source_id, text] = _cite(text, source, folded)
+                if isinstance(citation, str):
+                    out.add(citation, line, label, f"quotes[{number}]")
                 else:
-                    quotes.append(cited)
+                    quotes.append(citation)
     if len(out.problems) > before or None in (entry_id, question, answer, source_id):
         return None
     assert entry_id and question and answer and source_id and alternates is not None
@@ -639,7 +652,8 @@ def _load_qa(
             Problem(display_path(directory / QA_DIR, directory), "has no Q&A files (*.yaml)")
         )
     seen_ids: dict[str, Entry] = {}
-    seen_phrases = _Phrases()
+    seen_phrases: defaultdict[str, _Phrases] = defaultdict(_Phrases)  # by article
+    cited: dict[tuple[str, str], CitedQuote | str] = {}
     for path, owner in files:
         node, out = _read_mapping(path, directory, problems, hasher)
         if node is None:
@@ -656,7 +670,7 @@ def _load_qa(
             )
         elif entries_node is not None:
             for index, entry_node in enumerate(entries_node.value, start=1):
-                entry = _load_entry(entry_node, index, out, topic, sources, owner)
+                entry = _load_entry(entry_node, index, out, topic, sources, owner, cited)
                 if entry is None:
                     failed.add(_node_id(entry_node))
                     continue
@@ -670,10 +684,11 @@ def _load_qa(
                     )
                     continue
                 seen_ids[entry.id] = entry
-                _check_phrases(entry_node, entry, out, seen_phrases)
+                _check_phrases(entry_node, entry, out, seen_phrases[entry.source_id])
                 entries.append(entry)
         problems.extend(out.problems)
-    seen_phrases.let_go()
+    for phrases in seen_phrases.values():
+        phrases.let_go()
     failed.discard("")
     return entries, failed - seen_ids.keys()
 
@@ -722,35 +737,35 @@ class _Phrases:
 
 
 def _check_phrases(node: yaml.Node, entry: Entry, out: _Collector, seen: _Phrases) -> None:
-    """Reject a question/alternate that another entry of its article uses (once normalised)."""
+    """Reject a question/alternate that another entry of its article uses (once normalised).
+
+    ``seen`` holds the article's phrasings: each article may have its own "Who wrote it?".
+    """
     assert isinstance(node, yaml.MappingNode)
     lines = {k.value: v for k, v in node.value}
-    fields: list[tuple[str, int, str]] = [(entry.question, line_of(lines["question"]), "question")]
+    fields: list[tuple[str, yaml.Node]] = [(entry.question, lines["question"])]
     alternates_node = lines.get("alternates")
     if isinstance(alternates_node, yaml.SequenceNode):
-        fields += [
-            (str(item.value), line_of(item), f"alternates[{i}]")
-            for i, item in enumerate(alternates_node.value, start=1)
-        ]
-    for text, line, name in fields:
+        fields += [(str(item.value), item) for item in alternates_node.value]
+    for number, (text, field_node) in enumerate(fields):
         normalized = normalize(text)
         if not normalized:
-            out.add("has no words left after normalisation", line, entry.id, name)
+            name = _Phrase(entry.id, out.file, line_of(field_node), number).field
+            out.add("has no words left after normalisation", line_of(field_node), entry.id, name)
             continue
-        # Within one article: each article may have its own "Who wrote the article?".
-        key = f"{entry.source_id}\0{normalized}"
-        other = seen.get(key)
-        if other is not None and other.entry_id != entry.id:
+        other = seen.get(normalized)
+        if other is None:
+            seen.setdefault(normalized, _Phrase(entry.id, out.file, line_of(field_node), number))
+        elif other.entry_id != entry.id:
+            here = _Phrase(entry.id, out.file, line_of(field_node), number)
             out.add(
                 f"collides with entry '{other.entry_id}' {other.field} "
                 f"({other.file}:{other.line}) after normalisation ({normalized!r}); "
                 "a question must lead to one entry",
-                line,
+                here.line,
                 entry.id,
-                name,
+                here.field,
             )
-        else:
-            seen.setdefault(key, _Phrase(entry.id, out.file, line, name))
 
 
 def _load_regressions(
