@@ -26,7 +26,7 @@ from bot.search.analysis import Analyzer
 from bot.search.config import MatchConfig
 from bot.search.english import is_common_english
 from bot.search.kinds import Answers
-from bot.text.normalize import normalize, normalize_joined, normalize_once
+from bot.text.normalize import normalize, normalize_once
 
 # A misspelt word maps onto a known one within one slip (Damerau-Levenshtein: an insertion,
 # deletion, substitution or swap), or two for words longer than MAX_ONE_SLIP_LENGTH:
@@ -352,22 +352,20 @@ class EntryIndex:
         weak: defaultdict[str, list[int]] = defaultdict(list)
         bodies = [_body(entry) for entry in entries]
         words: dict[str, str] = {}
-        # An answer is read alone and with its quotes; a quote many entries cite, once.
+        # An entry's answer and each of its quotes are read on their own, as a reply shows them;
+        # a quote many entries cite is read once.
         normalized = normalize if len(entries) <= REMEMBERED_ENTRIES else normalize_once
-        quotes: dict[str, str] = {}
+        quotes: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # -> terms, aspects
 
-        def normalized_body(entry: Entry, answer: str) -> str:
-            """The answer and quotes as one normalised text, from the answer normalised."""
-
-            def part(text: str) -> str:
-                if text is entry.answer:
-                    return answer
-                found = quotes.get(text)
-                if found is None:
-                    found = quotes[text] = normalized(text)
-                return found
-
-            return normalize_joined((entry.answer, *(quote.text for quote in entry.quotes)), part)
+        def read_quote(text: str) -> tuple[frozenset[str], frozenset[str]]:
+            found = quotes.get(text)
+            if found is None:
+                prepared = analyzer.prepare_normalized(normalized(text))
+                found = quotes[text] = (
+                    frozenset(self.terms(prepared)),
+                    analyzer.aspects_in((prepared,)),
+                )
+            return found
 
         def read(prepared: str) -> list[str]:
             """Return the terms of a phrasing or answer, noting its words."""
@@ -381,12 +379,13 @@ class EntryIndex:
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
             )
             terms_by_phrasing = tuple(tuple(dict.fromkeys(read(p))) for p in phrasings)
-            answer = normalized(entry.answer)
-            read(analyzer.prepare_normalized(answer))
+            answer = analyzer.prepare_normalized(normalized(entry.answer))
+            quoted = [read_quote(quote.text) for quote in entry.quotes]
             in_phrasings = frozenset().union(*terms_by_phrasing)
-            body_text = analyzer.prepare_normalized(normalized_body(entry, answer))
-            in_body = frozenset(self.terms(body_text)) - in_phrasings
-            aspects = analyzer.aspects_in((body_text, *phrasings))
+            in_body = frozenset(read(answer)).union(*(terms for terms, _ in quoted))
+            in_body -= in_phrasings
+            aspects = analyzer.aspects_in((answer, *phrasings))
+            aspects = aspects.union(*(found for _, found in quoted))
             self.items.append(
                 IndexedEntry(
                     entry,
