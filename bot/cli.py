@@ -136,7 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return show_coverage(directory, as_json=args.json)
     config = MatchConfig().with_thresholds(**core.threshold_overrides)
     try:
-        engine = load_engine(directory, config, cache=EngineCache.under(core.data_dir))
+        engine = load_engine(
+            directory,
+            config,
+            cache=EngineCache.under(core.data_dir),
+            one_shot=args.command != "chat",
+        )
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
         return EXIT_USAGE
