@@ -35,13 +35,17 @@ class Engine:
         config: MatchConfig | None = None,
         *,
         saved_index: Mapping[str, object] | None = None,
+        normalized: Mapping[str, str] | None = None,
     ) -> None:
-        """Build the indexes of ``knowledge`` (from ``saved_index``, as saved_index() gave it)."""
+        """Build the indexes of ``knowledge`` (from ``saved_index``, as saved_index() gave it).
+
+        ``normalized`` holds texts of the knowledge already normalised (by load_knowledge).
+        """
         self.knowledge = knowledge
         self.config = config or MatchConfig()
         saved: Mapping[str, Any] = saved_index or {}
         every = saved["every"] if saved_index is not None else None  # a KeyError: does not fit
-        self._matcher = Matcher.for_knowledge(knowledge, self.config, every)
+        self._matcher = Matcher.for_knowledge(knowledge, self.config, every, normalized)
         # Where questions about "the article" go when a channel names none (one article: moot).
         several = len(knowledge.sources) > 1
         self.newest_article = knowledge.newest_source().id if several else None
@@ -53,7 +57,9 @@ class Engine:
                 alone = alone_with(knowledge, source_id)
                 if alone.entries:
                     own_index = saved["articles"][source_id] if saved_index is not None else None
-                    self._own[source_id] = Matcher.for_knowledge(alone, self.config, own_index)
+                    self._own[source_id] = Matcher.for_knowledge(
+                        alone, self.config, own_index, normalized
+                    )
         self._quotes = self._quote_finder(knowledge.sources.values())
         # One article's own finder, built when a search first names it: its words and typos
         # are that article's, as if it were the only one.
@@ -251,7 +257,9 @@ def build_engine(
     place = (place or directory).resolve()
 
     def from_files() -> Engine:
-        return Engine(replace(load_knowledge(directory), directory=place), config)
+        normalized: dict[str, str] = {}  # the loader's work, not done again by the index
+        knowledge = load_knowledge(directory, normalized=normalized)
+        return Engine(replace(knowledge, directory=place), config, normalized=normalized)
 
     # Stamped before the key and again after the load: a save anywhere in between shows.
     stamp = cache.stamp(directory) if cache is not None else None

@@ -623,6 +623,7 @@ def _load_qa(
     articles: list[_Article],
     problems: list[Problem],
     hasher: hashlib._Hash,
+    normalized: dict[str, str] | None = None,
 ) -> tuple[list[Entry], set[str]]:
     """Load every Q&A file and check ids and phrasings across all of them.
 
@@ -652,7 +653,7 @@ def _load_qa(
             Problem(display_path(directory / QA_DIR, directory), "has no Q&A files (*.yaml)")
         )
     seen_ids: dict[str, Entry] = {}
-    seen_phrases: defaultdict[str, _Phrases] = defaultdict(_Phrases)  # by article
+    seen_phrases: defaultdict[str, _Phrases] = defaultdict(lambda: _Phrases(normalized))
     cited: dict[tuple[str, str], CitedQuote | str] = {}
     for path, owner in files:
         node, out = _read_mapping(path, directory, problems, hasher)
@@ -721,8 +722,9 @@ class _Phrases:
 
     SHARDS = 256
 
-    def __init__(self) -> None:
+    def __init__(self, normalized: dict[str, str] | None = None) -> None:
         self._shards: list[dict[str, _Phrase]] = [{} for _ in range(self.SHARDS)]
+        self.normalized = normalized  # where each text met is kept with its normalised text
 
     def get(self, key: str) -> _Phrase | None:
         return self._shards[hash(key) % self.SHARDS].get(key)
@@ -749,6 +751,8 @@ def _check_phrases(node: yaml.Node, entry: Entry, out: _Collector, seen: _Phrase
         fields += [(str(item.value), item) for item in alternates_node.value]
     for number, (text, field_node) in enumerate(fields):
         normalized = normalize(text)
+        if seen.normalized is not None:
+            seen.normalized[text] = normalized
         if not normalized:
             name = _Phrase(entry.id, out.file, line_of(field_node), number).field
             out.add("has no words left after normalisation", line_of(field_node), entry.id, name)
@@ -1039,15 +1043,24 @@ def _place(problem: Problem) -> str:
     return where if problem.entry_id is None else f"{where} '{problem.entry_id}'"
 
 
-def load_knowledge(directory: Path, *, now: Callable[[], datetime] | None = None) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
+def load_knowledge(
+    directory: Path,
+    *,
+    now: Callable[[], datetime] | None = None,
+    normalized: dict[str, str] | None = None,
+) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise KnowledgeError listing every problem.
+
+    ``normalized``, when given, receives every question and alternate with its normalised
+    text (which the loader works out to compare them): an index built next reads it there.
+    """
     directory = Path(directory).resolve()
     problems: list[Problem] = []
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), "is not a directory")])
     hasher = hashlib.sha256()
     sources, articles = _load_sources(directory, problems, hasher)
-    entries, failed = _load_qa(directory, sources, articles, problems, hasher)
+    entries, failed = _load_qa(directory, sources, articles, problems, hasher, normalized)
     unloaded = [article.source_id for article in articles if not article.loaded]
     regressions = _load_regressions(
         directory, (e.id for e in entries), problems, hasher, failed, sources.keys(), unloaded

@@ -60,6 +60,7 @@ class Matcher:
         analyzer: Analyzer | None = None,
         saved_index: Mapping[str, object] | None = None,
         articles: Mapping[str, Source] | None = None,
+        normalized: Mapping[str, str] | None = None,
     ) -> None:
         self.config = config = config or MatchConfig()
         self.analyzer = analyzer or Analyzer()
@@ -67,7 +68,7 @@ class Matcher:
         if saved_index is not None:  # built before, for the same entries (EntryIndex.saved)
             self.index = EntryIndex.restore(saved_index, self.analyzer, config)
         else:
-            self.index = EntryIndex(entries, self.analyzer, config)
+            self.index = EntryIndex(entries, self.analyzer, config, normalized)
         # With several articles: each article's words (text and details), and its entries
         # about itself (article, what it tells) -> index item (policy.answer_about_article).
         self._vocabulary: dict[str, frozenset[str]] = {}
@@ -90,10 +91,12 @@ class Matcher:
         knowledge: KnowledgeBase,
         config: MatchConfig | None = None,
         saved_index: Mapping[str, object] | None = None,
+        normalized: Mapping[str, str] | None = None,
     ) -> Matcher:
         """Return the matcher of one knowledge base, reading it with its own words.
 
-        ``saved_index`` is this knowledge base's index as saved before (an engine cache).
+        ``saved_index`` is this knowledge base's index as saved before (an engine cache);
+        ``normalized``, texts of its entries already normalised (load_knowledge).
         """
         analyzer = Analyzer.for_knowledge(knowledge)
         return cls(
@@ -102,6 +105,7 @@ class Matcher:
             analyzer=analyzer,
             saved_index=saved_index,
             articles=knowledge.sources,
+            normalized=normalized,
         )
 
     def _terms(self, *texts: str) -> frozenset[str]:

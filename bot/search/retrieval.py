@@ -241,8 +241,13 @@ class EntryIndex:
     """Inverted index from topic words to entries, with IDF weights and typo-tolerant lookup."""
 
     def __init__(
-        self, entries: Iterable[Entry], analyzer: Analyzer, config: MatchConfig | None = None
+        self,
+        entries: Iterable[Entry],
+        analyzer: Analyzer,
+        config: MatchConfig | None = None,
+        normalized: Mapping[str, str] | None = None,
     ) -> None:
+        """Index ``entries``; ``normalized`` holds texts of theirs already normalised."""
         self.analyzer = analyzer
         self.config = config = config or MatchConfig()
         self.items: list[IndexedEntry] = []
@@ -252,7 +257,7 @@ class EntryIndex:
         self._places: frozenset[str] = frozenset()  # names the knowledge base settles as places
         self._answers: dict[int, Answers] = {}  # entry position -> what it answers, once asked
         with collector_paused():
-            self._build_lookup(self._build(list(entries)))
+            self._build_lookup(self._build(list(entries), normalized or {}))
             if len(self.items) <= EAGER_KINDS_ENTRIES:
                 for item in self.items:  # a small knowledge base reads them all now (see answers)
                     self.answers(item)
@@ -337,20 +342,25 @@ class EntryIndex:
             if len(term) >= SHARED_STEM_LENGTH:
                 self._by_prefix[term[:SHARED_STEM_LENGTH]].append(term)
 
-    def _build(self, entries: list[Entry]) -> dict[str, str]:
+    def _build(self, entries: list[Entry], known: Mapping[str, str]) -> dict[str, str]:
         """Read every entry once: its phrasings, terms and postings.
 
+        ``known`` maps texts to their normalised form where the loader worked it out.
         Returns each word of the phrasings and answers with its term, in the order first met.
         """
         analyzer = self.analyzer
         # Each text of a large index is read once: remembering it would only cost.
-        prepare = analyzer.prepare if len(entries) <= REMEMBERED_ENTRIES else analyzer.prepare_once
+        fresh = analyzer.prepare if len(entries) <= REMEMBERED_ENTRIES else analyzer.prepare_once
+
+        def prepare(text: str) -> str:
+            normalized = known.get(text)
+            return fresh(text) if normalized is None else analyzer.prepare_normalized(normalized)
+
         aspect_sets: dict[frozenset[str], frozenset[str]] = {}  # one copy of each, shared
         # Postings: for each term, the entries using it in a phrasing (strong) or only in the
         # answer and quotes (weak), in entry order.
         strong: defaultdict[str, list[int]] = defaultdict(list)
         weak: defaultdict[str, list[int]] = defaultdict(list)
-        bodies = [_body(entry) for entry in entries]
         words: dict[str, str] = {}
         # An entry's answer and each of its quotes are read on their own, as a reply shows them;
         # a quote many entries cite is read once.
@@ -373,7 +383,14 @@ class EntryIndex:
             words.update(found)  # a word's term never changes: first place, same value
             return [term for _, term in found]
 
-        self._places = analyzer.kinds.known_places(bodies)
+        # Places are settled by what answers and quotes say, each text read once.
+        self._places = analyzer.kinds.known_places(
+            dict.fromkeys(
+                text
+                for entry in entries
+                for text in (entry.answer, *(quote.text for quote in entry.quotes))
+            )
+        )
         for position, entry in enumerate(entries):
             phrasings = tuple(
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)

@@ -80,7 +80,9 @@ def test_ask_keeps_a_large_knowledge_base_built_in_data_dir(
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     loads: list[Path] = []
     real_load = core.load_knowledge
-    monkeypatch.setattr(core, "load_knowledge", lambda path: loads.append(path) or real_load(path))
+    monkeypatch.setattr(
+        core, "load_knowledge", lambda path, **kw: loads.append(path) or real_load(path, **kw)
+    )
 
     for _ in range(2):
         assert main(["ask", "--json", "how long is the border between china and russia"]) == 0
@@ -265,7 +267,9 @@ def test_run_loads_the_knowledge_once_and_hands_the_bot_its_manager(
     loads: list[Path] = []
     real_load = core.load_knowledge
     # Every way the CLI loads a knowledge directory goes through the engine's core.
-    monkeypatch.setattr(core, "load_knowledge", lambda path: loads.append(path) or real_load(path))
+    monkeypatch.setattr(
+        core, "load_knowledge", lambda path, **kw: loads.append(path) or real_load(path, **kw)
+    )
     served = []
     monkeypatch.setattr(runner, "run_bot", lambda settings, manager: served.append(manager) or 0)
     monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")

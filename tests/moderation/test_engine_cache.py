@@ -62,7 +62,9 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every knowledge directory loaded from its files (not read from a cache)."""
     loaded: list[Path] = []
     real = core.load_knowledge
-    monkeypatch.setattr(core, "load_knowledge", lambda path: loaded.append(path) or real(path))
+    monkeypatch.setattr(
+        core, "load_knowledge", lambda path, **kwargs: loaded.append(path) or real(path, **kwargs)
+    )
     return loaded
 
 
@@ -350,9 +352,9 @@ def test_nothing_is_kept_when_a_file_is_saved_while_loading(
     path = knowledge / ENERGY
     real = core.load_knowledge
 
-    def load_while_a_save_comes_and_is_undone(directory: Path) -> object:
+    def load_while_a_save_comes_and_is_undone(directory: Path, **kwargs: object) -> object:
         text = path.read_text(encoding="utf-8")
-        loaded = real(directory)
+        loaded = real(directory, **kwargs)  # type: ignore[arg-type]
         path.write_text(text + "\n", encoding="utf-8")
         path.write_text(text, encoding="utf-8")  # back as it was: the key alone cannot tell
         return loaded
