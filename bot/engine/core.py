@@ -255,30 +255,35 @@ def build_engine(
     of it (a staging snapshot). Raises KnowledgeError.
     """
     place = (place or directory).resolve()
-
-    def from_files() -> Engine:
-        normalized: dict[str, str] = {}  # the loader's work, not done again by the index
-        knowledge = load_knowledge(directory, normalized=normalized)
-        return Engine(replace(knowledge, directory=place), config, normalized=normalized)
-
     # Stamped before the key and again after the load: a save anywhere in between shows.
     stamp = cache.stamp(directory) if cache is not None else None
     key = cache.key(directory) if cache is not None else None
-    if cache is None or key is None:
-        return from_files()
-    found = cache.load(key, directory, place)
-    if found is not None:
-        knowledge, saved_index = found
-        try:
-            return Engine(knowledge, config, saved_index=saved_index)
-        except Exception as error:  # a file that reads but does not fit: build it anew
-            cache.discard(key, error)
-    engine = from_files()
+    if cache is not None and key is not None:
+        found = cache.load(key, directory, place)
+        if found is not None:
+            knowledge, saved_index = found
+            try:
+                return Engine(knowledge, config, saved_index=saved_index)
+            except Exception as error:  # a file that reads but does not fit: build it anew
+                cache.discard(key, error)
+    normalized: dict[str, str] = {}  # the loader's work, not done again by the index
+    knowledge = replace(load_knowledge(directory, normalized=normalized), directory=place)
     # Kept only when nothing was saved while the key was taken and the files loaded: not even a
-    # save undone since, which a second key alone would not show.
-    if cache.wants(engine.knowledge) and stamp is not None and cache.stamp(directory) == stamp:
+    # save undone since, which a second key alone would not show. The knowledge is written
+    # now, the index once built (EngineCache.start).
+    storing = None
+    if cache is not None and key is not None and cache.wants(knowledge) and stamp is not None:
+        storing = cache.start(key, knowledge) if cache.stamp(directory) == stamp else None
+    try:
+        engine = Engine(knowledge, config, normalized=normalized)
+    except BaseException:
+        if storing is not None:
+            storing.abandon()
+        raise
+    if storing is not None:
+        del normalized
         normalize.cache_clear()  # the texts just loaded, not needed again: room for the copy
-        cache.store(key, engine.knowledge, engine.saved_index())
+        storing.finish(engine.saved_index())
     return engine
 
 

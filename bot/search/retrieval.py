@@ -66,6 +66,7 @@ MAX_TIED_KEPT = 4
 
 T = TypeVar("T")
 _NUMBERS = "i"  # array typecode of entry positions and term numbers (C int)
+_SMALL_NUMBERS = "H"  # the same when all are below 65,536 (half the memory)
 
 # One empty set shared by the many entries that use no aspect word (each empty set costs memory).
 _NO_WORDS: frozenset[str] = frozenset()
@@ -152,8 +153,10 @@ class _FlatSequences:
     ends: array[int]
 
     @classmethod
-    def of(cls, sequences: Iterable[Iterable[int]]) -> _FlatSequences:
-        numbers, ends = array(_NUMBERS), array(_NUMBERS)
+    def of(cls, sequences: Iterable[Iterable[int]], below: int) -> _FlatSequences:
+        """Flatten ``sequences`` of numbers from 0 to ``below`` - 1."""
+        numbers = array(_SMALL_NUMBERS if below <= 1 << 16 else _NUMBERS)
+        ends = array(_NUMBERS)
         for sequence in sequences:
             numbers.extend(sequence)
             ends.append(len(numbers))
@@ -183,16 +186,16 @@ class _SavedItems:
 
     @classmethod
     def of(cls, items: Sequence[IndexedEntry], ids: Mapping[str, int]) -> _SavedItems:
-        number = ids.__getitem__
+        number, terms = ids.__getitem__, len(ids)
         return cls(
             tuple(item.entry for item in items),
             tuple("\n".join(item.phrasings) for item in items),
             _FlatSequences.of(
-                map(number, terms) for item in items for terms in item.terms_by_phrasing
+                (map(number, found) for item in items for found in item.terms_by_phrasing), terms
             ),
             array(_NUMBERS, (len(item.terms_by_phrasing) for item in items)),
-            _FlatSequences.of(map(number, item.phrasing_terms) for item in items),
-            _FlatSequences.of(map(number, item.body_terms) for item in items),
+            _FlatSequences.of((map(number, item.phrasing_terms) for item in items), terms),
+            _FlatSequences.of((map(number, item.body_terms) for item in items), terms),
             tuple(item.aspect_words for item in items),
             {item.position: item.phrasings_with for item in items if item.phrasings_with},
         )
@@ -283,7 +286,7 @@ class EntryIndex:
         saved["items"] = _SavedItems.of(self.items, ids)
         for name in ("strong", "weak"):
             postings: dict[str, tuple[int, ...]] = getattr(self, name)
-            saved[name] = (tuple(postings), _FlatSequences.of(postings.values()))
+            saved[name] = (tuple(postings), _FlatSequences.of(postings.values(), len(self.items)))
         return saved
 
     @classmethod

@@ -81,6 +81,27 @@ def test_an_engine_read_back_answers_exactly_as_the_one_built(
     assert read_back.version == built.version
     assert read_back.knowledge.entries == built.knowledge.entries
     assert _answers(read_back, questions) == _answers(built, questions)
+    # The index's entries are the knowledge's own, read once, not copies of them.
+    assert all(
+        item.entry is entry
+        for item, entry in zip(
+            read_back._matcher.index.items, read_back.knowledge.entries, strict=True
+        )
+    )
+
+
+def test_a_build_that_fails_after_the_knowledge_is_written_leaves_no_file(
+    knowledge: Path, cache: EngineCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*args: object, **kwargs: object) -> Engine:
+        raise MemoryError
+
+    monkeypatch.setattr(core, "Engine", failing)
+
+    with pytest.raises(MemoryError):
+        load_engine(knowledge, cache=cache)
+
+    assert list(cache.root.iterdir()) == []
 
 
 def test_an_edit_is_loaded_from_the_files(
@@ -116,12 +137,13 @@ def test_a_broken_edit_is_reported_even_when_the_last_good_one_is_cached(
         pytest.param(lambda path, _: path.write_bytes(path.read_bytes()[:1000]), id="torn"),
         pytest.param(lambda path, _: path.write_bytes(b"not a pickle"), id="garbage"),
         pytest.param(
-            lambda path, _: path.write_bytes(pickle.dumps(("another key", None, None, {}))),
+            lambda path, _: path.write_bytes(pickle.dumps(("another key", None, {}))),
             id="another knowledge base",
         ),
         pytest.param(
             lambda path, built: path.write_bytes(
-                pickle.dumps((path.stem, built.knowledge, {}, _texts(built.knowledge)))
+                pickle.dumps((path.stem, built.knowledge, _texts(built.knowledge)))
+                + pickle.dumps({})
             ),
             id="an index that does not fit",
         ),
