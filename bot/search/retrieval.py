@@ -12,11 +12,12 @@ import heapq
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from itertools import accumulate, chain
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Indel
@@ -153,14 +154,19 @@ class _FlatSequences:
     ends: array[int]
 
     @classmethod
-    def of(cls, sequences: Iterable[Iterable[int]], below: int) -> _FlatSequences:
-        """Flatten ``sequences`` of numbers from 0 to ``below`` - 1."""
-        numbers = array(_SMALL_NUMBERS if below <= 1 << 16 else _NUMBERS)
-        ends = array(_NUMBERS)
-        for sequence in sequences:
-            numbers.extend(sequence)
-            ends.append(len(numbers))
-        return cls(numbers, ends)
+    def of(
+        cls, sequences: Sequence[Sequence[Any]], below: int, number: Callable[[Any], int] = int
+    ) -> _FlatSequences:
+        """Flatten ``sequences``, each element as its ``number``, from 0 to ``below`` - 1.
+
+        In one pass each, without a Python step per sequence or element.
+        """
+        flat = chain.from_iterable(sequences)
+        numbers = array(
+            _SMALL_NUMBERS if below <= 1 << 16 else _NUMBERS,
+            flat if number is int else map(number, flat),
+        )
+        return cls(numbers, array(_NUMBERS, accumulate(map(len, sequences))))
 
     def lists(self, values: Sequence[T]) -> list[tuple[T, ...]]:
         """Return each sequence as a tuple of ``values[number]``, in order."""
@@ -187,15 +193,14 @@ class _SavedItems:
     @classmethod
     def of(cls, items: Sequence[IndexedEntry], ids: Mapping[str, int]) -> _SavedItems:
         number, terms = ids.__getitem__, len(ids)
+        by_phrasing = [found for item in items for found in item.terms_by_phrasing]
         return cls(
             tuple(item.entry for item in items),
             tuple("\n".join(item.phrasings) for item in items),
-            _FlatSequences.of(
-                (map(number, found) for item in items for found in item.terms_by_phrasing), terms
-            ),
+            _FlatSequences.of(by_phrasing, terms, number),
             array(_NUMBERS, (len(item.terms_by_phrasing) for item in items)),
-            _FlatSequences.of((map(number, item.phrasing_terms) for item in items), terms),
-            _FlatSequences.of((map(number, item.body_terms) for item in items), terms),
+            _FlatSequences.of([item.phrasing_terms for item in items], terms, number),
+            _FlatSequences.of([item.body_terms for item in items], terms, number),
             tuple(item.aspect_words for item in items),
             {item.position: item.phrasings_with for item in items if item.phrasings_with},
         )
@@ -286,7 +291,10 @@ class EntryIndex:
         saved["items"] = _SavedItems.of(self.items, ids)
         for name in ("strong", "weak"):
             postings: dict[str, tuple[int, ...]] = getattr(self, name)
-            saved[name] = (tuple(postings), _FlatSequences.of(postings.values(), len(self.items)))
+            saved[name] = (
+                tuple(postings),
+                _FlatSequences.of(list(postings.values()), len(self.items)),
+            )
         return saved
 
     @classmethod
