@@ -35,6 +35,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.sources import FoldedText, explain_miss, locate, split_paragraphs
 from bot.knowledge.yaml_strict import (
+    STR_TAG,
     YamlSyntaxError,
     describe_non_string,
     duplicate_keys,
@@ -250,6 +251,12 @@ def _text_list(
     items: list[tuple[str, int]] = []
     ok = True
     for index, item in enumerate(node.value):
+        # Most items are plain text that fits: read here, without the checks' messages made up.
+        if type(item) is yaml.ScalarNode and item.tag == STR_TAG:
+            value: str | None = str(item.value).strip()
+            if value and (max_chars is None or len(value) <= max_chars):
+                items.append((value, line_of(item)))
+                continue
         value = _text(item, out, f"{name}[{index + 1}]", entry_id, max_chars=max_chars)
         if value is None:
             ok = False

@@ -141,20 +141,28 @@ def _check_events(events: Iterator[yaml.Event]) -> None:
 
 
 def _check_depth(root: yaml.Node | None) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, at the first collection too deep."""
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)] if root is not None else []
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            continue
+    """Refuse nesting deeper than MAX_DEPTH, at the first collection too deep.
+
+    Level by level, each in the document's order, so the first node of the first level too
+    deep is the first collection too deep in the document. Text (most nodes) is passed over.
+    """
+    level = [] if root is None or type(root) is yaml.ScalarNode else [root]
+    depth = 1
+    while level:
         if depth > MAX_DEPTH:
-            raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", line_of(node))
-        children = (
-            [part for pair in node.value for part in pair]
-            if isinstance(node, yaml.MappingNode)
-            else node.value
-        )
-        stack.extend((child, depth + 1) for child in reversed(children))
+            raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", line_of(level[0]))
+        inner: list[yaml.Node] = []
+        for node in level:
+            if type(node) is yaml.MappingNode:
+                for key, value in node.value:
+                    if type(key) is not yaml.ScalarNode:
+                        inner.append(key)
+                    if type(value) is not yaml.ScalarNode:
+                        inner.append(value)
+            else:
+                inner.extend(child for child in node.value if type(child) is not yaml.ScalarNode)
+        level = inner
+        depth += 1
 
 
 def _compose_checked(text: str) -> yaml.Node | None:
@@ -182,6 +190,9 @@ class DuplicateKey:
 
 def duplicate_keys(node: yaml.MappingNode) -> list[DuplicateKey]:
     """Return every key of a mapping that repeats an earlier one."""
+    keys = [str(key_node.value) for key_node, _ in node.value]
+    if len(set(keys)) == len(keys):  # as nearly always: no line looked up
+        return []
     seen: dict[str, int] = {}
     duplicates = []
     for key_node, _ in node.value:
