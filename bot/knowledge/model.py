@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 # What an entry may answer, in its optional ``answers:`` field (see docs/moderators.md); matching
 # reads each from bot/search/lexicon/kinds.yaml, which defines exactly these.
@@ -138,6 +140,14 @@ class Entry:
     def phrasings(self) -> tuple[str, ...]:
         """Every way this entry can be asked: the question first, then alternates."""
         return (self.question, *self.alternates)
+
+    def __reduce__(self) -> tuple[type[Entry], tuple[Any, ...]]:
+        # Pickled as a call with its fields: the engine cache writes and reads every entry,
+        # and a dataclass's own state goes a field at a time in Python (a third slower).
+        return (Entry, _entry_fields(self))
+
+
+_entry_fields = attrgetter(*(found.name for found in fields(Entry)))
 
 
 @dataclass(frozen=True, slots=True)
