@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine.cache import EngineCache
-from bot.engine.retire import give_back_memory
+from bot.engine.memory import give_back_memory
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Problem, Source
 from bot.search.analysis import Analyzer

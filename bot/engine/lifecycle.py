@@ -17,8 +17,9 @@ from typing import IO, TypeVar
 from bot.engine import Engine, check_regressions, transfer
 from bot.engine.cache import EngineCache, code_digest
 from bot.engine.core import build_engine
+from bot.engine.memory import give_back_memory
 from bot.engine.outcomes import RELOAD, ROLLBACK, KnowledgeStatus, ReloadOutcome
-from bot.engine.retire import give_back_memory, retire
+from bot.engine.retire import retire
 from bot.engine.snapshots import PREVIOUS, Snapshots
 from bot.knowledge.model import KnowledgeError, Problem
 from bot.search.config import MatchConfig

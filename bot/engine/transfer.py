@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import IO, Any
 
-from bot.engine.retire import large_containers
+from bot.engine.memory import large_containers
 
 # Containers at least this long are written in slices; smaller ones inside whatever holds them.
 LARGE = 1000
