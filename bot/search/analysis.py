@@ -155,19 +155,37 @@ class Analyzer:
         """``prepare`` for text already normalised (normalize_joined), remembering nothing."""
         return self._prepare(text, _as_is)
 
+    def prepare_statement(self, normalized: str) -> str:
+        """Prepare normalised text that is said, not asked: an entry's answer, a quote.
+
+        Its phrases are read as in questions, so that their words meet ("the two countries");
+        the rules for how people ask are not applied (greetings, the bot's name, small talk,
+        whole-question forms): "Hello neighbours," opening a quote is part of what was said.
+        """
+        return (
+            self._rewritten(normalized)
+            if self._rewrite_words.may_match(normalized.split())
+            else normalized
+        )
+
+    def _rewritten(self, text: str) -> str:
+        """Apply the framings, phrases and idioms to normalised text."""
+        if self._any_framing.search(text + " "):
+            for pattern in self._framings:
+                text = pattern.replace(text, "what about")
+        if self._any_phrase.search(text + " "):
+            for pattern, say in self._phrases:
+                text = pattern.replace(text, say)
+        if self._any_idiom.search(text + " "):
+            for pattern in self._idioms:
+                text = pattern.replace(text, "")
+        return text
+
     def _prepare(self, text: str, normalized: Callable[[str], str] = normalize) -> str:
         text = normalized(text)
         words = text.split()  # for the word filters; split again only when the text changed
         if self._rewrite_words.may_match(words):
-            if self._any_framing.search(text + " "):
-                for pattern in self._framings:
-                    text = pattern.replace(text, "what about")
-            if self._any_phrase.search(text + " "):
-                for pattern, say in self._phrases:
-                    text = pattern.replace(text, say)
-            if self._any_idiom.search(text + " "):
-                for pattern in self._idioms:
-                    text = pattern.replace(text, "")
+            text = self._rewritten(text)
             words = text.split()
         if self._opening_words.may_start(words):
             if self._any_greeting.match(text + " "):

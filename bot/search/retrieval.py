@@ -373,15 +373,16 @@ class EntryIndex:
         strong: defaultdict[str, list[int]] = defaultdict(list)
         weak: defaultdict[str, list[int]] = defaultdict(list)
         words: dict[str, str] = {}
-        # An entry's answer and each of its quotes are read on their own, as a reply shows them;
-        # a quote many entries cite is read once.
+        # An entry's answer and each of its quotes are read on their own, as a reply shows them,
+        # and as statements (Analyzer.prepare_statement); a quote many entries cite, once.
         normalized = normalize if len(entries) <= REMEMBERED_ENTRIES else normalize_once
+        statement = analyzer.prepare_statement
         quotes: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # -> terms, aspects
 
         def read_quote(text: str) -> tuple[frozenset[str], frozenset[str]]:
             found = quotes.get(text)
             if found is None:
-                prepared = analyzer.prepare_normalized(normalized(text))
+                prepared = statement(normalized(text))
                 found = quotes[text] = (
                     frozenset(self.terms(prepared)),
                     analyzer.aspects_in((prepared,)),
@@ -407,7 +408,7 @@ class EntryIndex:
                 dict.fromkeys(p for p in map(prepare, (*entry.phrasings, *entry.keywords)) if p)
             )
             terms_by_phrasing = tuple(tuple(dict.fromkeys(read(p))) for p in phrasings)
-            answer = analyzer.prepare_normalized(normalized(entry.answer))
+            answer = statement(normalized(entry.answer))
             quoted = [read_quote(quote.text) for quote in entry.quotes]
             in_phrasings = frozenset().union(*terms_by_phrasing)
             in_body = frozenset(read(answer)).union(*(terms for terms, _ in quoted))

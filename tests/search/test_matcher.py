@@ -380,3 +380,47 @@ def test_a_guess_after_the_comma_does_not_stop_the_answer(
 
 def test_a_guess_after_the_comma_does_not_make_chat_an_answer(engine: Engine) -> None:
     assert engine.ask("what is the capital of france, paris?").outcome is Outcome.NO_MATCH
+
+
+@pytest.mark.parametrize("opening", ["Hello", "Okay"])
+def test_a_word_opening_an_answer_or_a_quote_counts_as_said(opening: str) -> None:
+    """Greetings are dropped from questions ("hello, who wrote it"), not from what entries say."""
+    said = f"{opening} neighbours, said Putin as the pipeline opened."
+    matcher = Matcher(
+        [
+            Entry(
+                "quoted",
+                "What did Putin say when the pipeline opened?",
+                "He greeted the crowd.",
+                (CitedQuote(said, "tiny", 1, 0, len(said)),),
+                "tiny",
+            ),
+            make_entry("answered", "How did the minister reply?", answer=said),
+            make_entry("elsewhere", "Where does the pipeline run?"),
+        ]
+    )
+    term = matcher.analyzer.term(opening.lower())
+    body_terms = {item.entry.id: item.body_terms for item in matcher.index.items}
+    assert term in body_terms["quoted"]
+    assert term in body_terms["answered"]
+    assert term not in body_terms["elsewhere"]
+    candidates = [candidate.entry.id for candidate in matcher.ask(f"who said {opening}").candidates]
+    assert candidates[:2] == ["quoted", "answered"] or candidates[:2] == ["answered", "quoted"]
+
+
+def test_places_are_settled_by_each_text_not_across_an_answer_and_its_quote() -> None:
+    """ "... received in Beijing" then a quote opening "Xi welcomed ...": Xi is no place."""
+    quote = "Xi welcomed the delegation at the palace."
+    matcher = Matcher(
+        [
+            Entry(
+                "received",
+                "Where was the delegation received?",
+                "The delegation was received in Beijing",
+                (CitedQuote(quote, "tiny", 1, 0, len(quote)),),
+                "tiny",
+            ),
+            make_entry("elsewhere", "Where does the pipeline run?"),
+        ]
+    )
+    assert matcher.index._places == frozenset({"beijing"})
