@@ -295,7 +295,7 @@ class EngineCache:
         Never raises: a cache that cannot be written costs only the next start.
         """
         storing = self.start(key, knowledge)
-        return storing is not None and storing.finish(saved_index)
+        return storing is not None and storing.finish(lambda: saved_index)
 
     def start(self, key: str, knowledge: KnowledgeBase) -> Storing | None:
         """Begin keeping ``knowledge`` under ``key``: write it now, its index once built.
@@ -349,17 +349,26 @@ class Storing:
 
     @contextlib.contextmanager
     def failing_quietly(self) -> Iterator[None]:
-        """On any error: say so, remove the partial file and leave the cache as it was."""
+        """On an error: say so, remove the partial file and leave the cache as it was.
+
+        An interruption (KeyboardInterrupt, a cancelled task) removes the file too, and goes on.
+        """
         try:
             yield
         except Exception as error:  # the disk, or a pickling failure (memory, say)
             log.warning("could not write the engine cache in %s: %s", self.cache.root, error)
             self.abandon()
+        except BaseException:
+            self.abandon()
+            raise
 
-    def finish(self, saved_index: dict[str, Any]) -> bool:
-        """Write the index (Engine.saved_index) and put the file in place; True when done."""
+    def finish(self, saved_index: Callable[[], dict[str, Any]]) -> bool:
+        """Write the index (as ``saved_index()`` gives it) and put the file in place.
+
+        True when done. Never raises (but for an interruption), leaving no partial file.
+        """
         with self.failing_quietly():
-            _IndexWriter(self.file, self.entries).dump(saved_index)
+            _IndexWriter(self.file, self.entries).dump(saved_index())
             self.file.close()
             os.replace(self.path, self.cache.path(self.key))
             self.done = True

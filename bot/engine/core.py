@@ -283,7 +283,7 @@ def build_engine(
     if storing is not None:
         del normalized
         normalize.cache_clear()  # the texts just loaded, not needed again: room for the copy
-        storing.finish(engine.saved_index())
+        storing.finish(engine.saved_index)
     return engine
 
 

@@ -90,10 +90,32 @@ def test_an_engine_read_back_answers_exactly_as_the_one_built(
     )
 
 
+def test_an_index_that_cannot_be_saved_leaves_no_file_and_the_engine_serves(
+    knowledge: Path,
+    cache: EngineCache,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def failing(self: Engine) -> dict[str, object]:
+        raise MemoryError("no room for the saved form")
+
+    monkeypatch.setattr(core.Engine, "saved_index", failing)
+
+    with caplog.at_level(logging.WARNING, logger="bot.engine.cache"):
+        engine = load_engine(knowledge, cache=cache)
+
+    assert engine.ask("who wrote the article").entry is not None
+    assert list(cache.root.iterdir()) == []
+    assert "no room for the saved form" in caplog.text
+
+
 def test_a_build_that_fails_after_the_knowledge_is_written_leaves_no_file(
     knowledge: Path, cache: EngineCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    being_written: list[Path] = []
+
     def failing(*args: object, **kwargs: object) -> Engine:
+        being_written.extend(cache.root.glob("*.tmp"))  # the knowledge, written before the build
         raise MemoryError
 
     monkeypatch.setattr(core, "Engine", failing)
@@ -101,6 +123,7 @@ def test_a_build_that_fails_after_the_knowledge_is_written_leaves_no_file(
     with pytest.raises(MemoryError):
         load_engine(knowledge, cache=cache)
 
+    assert being_written
     assert list(cache.root.iterdir()) == []
 
 
