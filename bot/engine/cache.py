@@ -289,14 +289,6 @@ class EngineCache:
         """True for a knowledge base large enough to keep (MIN_CACHED_ENTRIES)."""
         return len(knowledge.entries) >= self.min_entries
 
-    def store(self, key: str, knowledge: KnowledgeBase, saved_index: dict[str, Any]) -> bool:
-        """Keep a built knowledge base under ``key``; True when it was written.
-
-        Never raises: a cache that cannot be written costs only the next start.
-        """
-        storing = self.start(key, knowledge)
-        return storing is not None and storing.finish(lambda: saved_index)
-
     def start(self, key: str, knowledge: KnowledgeBase) -> Storing | None:
         """Begin keeping ``knowledge`` under ``key``: write it now, its index once built.
 
