@@ -460,7 +460,12 @@ class _Phrase(NamedTuple):
 
     @property
     def field(self) -> str:
-        return f"alternates[{self.alternate}]" if self.alternate else "question"
+        return _phrasing_field(self.alternate)
+
+
+def _phrasing_field(alternate: int) -> str:
+    """The field a phrasing is in: 0 is the question, else the alternate of that number."""
+    return f"alternates[{alternate}]" if alternate else "question"
 
 
 def _load_entry(
@@ -760,22 +765,23 @@ def _check_phrases(node: yaml.Node, entry: Entry, out: _Collector, seen: _Phrase
         normalized = normalize(text)
         if seen.normalized is not None:
             seen.normalized[text] = normalized
+        line = line_of(field_node)
         if not normalized:
-            name = _Phrase(entry.id, out.file, line_of(field_node), number).field
-            out.add("has no words left after normalisation", line_of(field_node), entry.id, name)
+            out.add(
+                "has no words left after normalisation", line, entry.id, _phrasing_field(number)
+            )
             continue
         other = seen.get(normalized)
         if other is None:
-            seen.setdefault(normalized, _Phrase(entry.id, out.file, line_of(field_node), number))
+            seen.setdefault(normalized, _Phrase(entry.id, out.file, line, number))
         elif other.entry_id != entry.id:
-            here = _Phrase(entry.id, out.file, line_of(field_node), number)
             out.add(
                 f"collides with entry '{other.entry_id}' {other.field} "
                 f"({other.file}:{other.line}) after normalisation ({normalized!r}); "
                 "a question must lead to one entry",
-                here.line,
+                line,
                 entry.id,
-                here.field,
+                _phrasing_field(number),
             )
 
 
