@@ -21,10 +21,15 @@ def assert_answered_with(engine: Engine, question: str, entry_id: str) -> None:
 
 
 def make_entry(
-    entry_id: str, question: str, *alternates: str, paragraph: int = 1, answer: str = "An answer."
+    entry_id: str,
+    question: str,
+    *alternates: str,
+    paragraph: int = 1,
+    answer: str = "An answer.",
+    quote: str = "x",
 ) -> Entry:
-    quote = CitedQuote("x", "tiny", paragraph, 0, 1)
-    return Entry(entry_id, question, answer, (quote,), "tiny", alternates=alternates)
+    cited = CitedQuote(quote, "tiny", paragraph, 0, len(quote))
+    return Entry(entry_id, question, answer, (cited,), "tiny", alternates=alternates)
 
 
 @pytest.mark.parametrize(
@@ -388,12 +393,11 @@ def test_a_word_opening_an_answer_or_a_quote_counts_as_said(opening: str) -> Non
     said = f"{opening} neighbours, said Putin as the pipeline opened."
     matcher = Matcher(
         [
-            Entry(
+            make_entry(
                 "quoted",
                 "What did Putin say when the pipeline opened?",
-                "He greeted the crowd.",
-                (CitedQuote(said, "tiny", 1, 0, len(said)),),
-                "tiny",
+                answer="He greeted the crowd.",
+                quote=said,
             ),
             make_entry("answered", "How did the minister reply?", answer=said),
             make_entry("elsewhere", "Where does the pipeline run?"),
@@ -405,20 +409,18 @@ def test_a_word_opening_an_answer_or_a_quote_counts_as_said(opening: str) -> Non
     assert term in body_terms["answered"]
     assert term not in body_terms["elsewhere"]
     candidates = [candidate.entry.id for candidate in matcher.ask(f"who said {opening}").candidates]
-    assert candidates[:2] == ["quoted", "answered"] or candidates[:2] == ["answered", "quoted"]
+    assert sorted(candidates[:2]) == ["answered", "quoted"]
 
 
 def test_places_are_settled_by_each_text_not_across_an_answer_and_its_quote() -> None:
-    """ "... received in Beijing" then a quote opening "Xi welcomed ...": Xi is no place."""
-    quote = "Xi welcomed the delegation at the palace."
+    """An answer ending "received in Beijing", a quote opening "Xi welcomed": Xi is no place."""
     matcher = Matcher(
         [
-            Entry(
+            make_entry(
                 "received",
                 "Where was the delegation received?",
-                "The delegation was received in Beijing",
-                (CitedQuote(quote, "tiny", 1, 0, len(quote)),),
-                "tiny",
+                answer="The delegation was received in Beijing",
+                quote="Xi welcomed the delegation at the palace.",
             ),
             make_entry("elsewhere", "Where does the pipeline run?"),
         ]
