@@ -260,7 +260,7 @@ class EngineCache:
                     stored_key, knowledge, texts = pickle.load(file)
                     if stored_key != key or not isinstance(knowledge, KnowledgeBase):
                         raise ValueError("holds another knowledge base")
-                    saved_index = _IndexReader(file, knowledge.entries).load()
+                    saved_index = _IndexUnpickler(file, knowledge.entries).load()
                 unchanged = _texts_unchanged(knowledge, texts, directory)
             except Exception as error:  # torn, old or foreign: load from the files instead
                 self.discard(key, error)
@@ -305,7 +305,7 @@ class EngineCache:
             file = os.fdopen(handle, "wb")
             storing = Storing(self, key, Path(temporary), file, knowledge.entries)
             with storing.failing_quietly():
-                _Writer(file).dump((key, knowledge, _texts(knowledge)))
+                _Pickler(file).dump((key, knowledge, _texts(knowledge)))
                 return storing
         except Exception as error:  # the disk, say
             log.warning("could not write the engine cache in %s: %s", self.root, error)
@@ -360,7 +360,7 @@ class Storing:
         True when done. Never raises (but for an interruption), leaving no partial file.
         """
         with self.failing_quietly():
-            _IndexWriter(self.file, self.entries).dump(saved_index())
+            _IndexPickler(self.file, self.entries).dump(saved_index())
             self.file.close()
             os.replace(self.path, self.cache.path(self.key))
             self.done = True
@@ -377,13 +377,13 @@ class Storing:
 
 
 def _array(typecode: str, data: bytes) -> array[Any]:
-    """An array of numbers as _Writer wrote it."""
+    """An array of numbers as _Pickler wrote it."""
     numbers = array(typecode)
     numbers.frombytes(data)
     return numbers
 
 
-class _Writer(pickle.Pickler):
+class _Pickler(pickle.Pickler):
     """A pickler that writes arrays of numbers from their own memory.
 
     An array pickles as a copy of its bytes, which the pickler holds until it is done: 10 MiB
@@ -399,7 +399,7 @@ class _Writer(pickle.Pickler):
         return NotImplemented
 
 
-class _IndexWriter(_Writer):
+class _IndexPickler(_Pickler):
     """Writes an index, each of the knowledge's entries as its place in the knowledge."""
 
     def __init__(self, file: IO[bytes], entries: Sequence[Entry]) -> None:
@@ -410,8 +410,8 @@ class _IndexWriter(_Writer):
         return self._places.get(id(obj)) if type(obj) is Entry else None
 
 
-class _IndexReader(pickle.Unpickler):
-    """Reads what _IndexWriter wrote, with the entries of the knowledge read before it."""
+class _IndexUnpickler(pickle.Unpickler):
+    """Reads what _IndexPickler wrote, with the entries of the knowledge read before it."""
 
     def __init__(self, file: IO[bytes], entries: Sequence[Entry]) -> None:
         super().__init__(file)
