@@ -152,7 +152,7 @@ class Analyzer:
         return self._prepare(text, normalize_once)
 
     def prepare_normalized(self, text: str) -> str:
-        """``prepare`` for text already normalised (normalize_joined), remembering nothing."""
+        """``prepare`` for text already normalised (the loader's), remembering nothing."""
         return self._prepare(text, _as_is)
 
     def prepare_statement(self, normalized: str) -> str:

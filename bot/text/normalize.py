@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
 
 # Characters that render as nothing and would split or hide words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -69,16 +68,3 @@ def _normalize(text: str) -> str:
     text = _DOLLAR_SPACE.sub("$", text)
     text = _LONE_DOLLAR.sub(" ", text)
     return " ".join(text.split())
-
-
-def normalize_joined(parts: Sequence[str], normalized: Callable[[str], str] = normalize) -> str:
-    """Return ``normalize(" ".join(parts))``, normalising each part on its own with ``normalized``.
-
-    An index reads an entry's answer and quotes as one text, and many entries quote the same
-    sentences: normalised part by part, each sentence is normalised once. No rule reaches across
-    the space between two parts, but for a "$" ending one part before a figure starting the
-    next ("$ 400" is "$400"): such texts are normalised whole.
-    """
-    if any(part.rstrip().endswith("$") for part in parts[:-1]):
-        return normalized(" ".join(parts))
-    return " ".join(filter(None, map(normalized, parts)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.text.normalize import _PLAIN, _normalize, normalize, normalize_joined
+from bot.text.normalize import _PLAIN, _normalize, normalize
 
 
 @pytest.mark.parametrize(
@@ -72,24 +72,3 @@ def test_the_short_way_for_plain_text_gives_what_every_rule_gives() -> None:
     assert len(plain) > 500  # the short way is actually taken
     for text in texts:
         assert normalize(text) == _normalize(text), text
-
-
-@pytest.mark.parametrize(
-    "parts",
-    [
-        ("It cost $", "400 billion"),  # "$ 400" is "$400" whole: normalised whole
-        ("Whyyy", "yyy not"),
-        ("", "  ", "What’s THAAD?"),
-        ("1,", "000 km", "3,645km"),
-        ("<@123>", "https://x.y/z a", "'s fine"),
-    ],
-)
-def test_parts_normalised_one_by_one_give_what_the_whole_gives(parts: tuple[str, ...]) -> None:
-    assert normalize_joined(parts) == normalize(" ".join(parts))
-
-
-def test_an_answer_and_its_quotes_normalised_apart_give_what_the_whole_gives() -> None:
-    """The index reads an entry's answer and quotes this way (each quote normalised once)."""
-    texts = _every_text()
-    for first, second in zip(texts, texts[1:] + texts[:1], strict=True):
-        assert normalize_joined((first, second)) == normalize(f"{first} {second}"), (first, second)
