@@ -15,6 +15,7 @@ from bot.engine import Engine, load_engine
 from bot.engine.cache import EngineCache
 from bot.engine.checks import check_knowledge
 from bot.env import NO_TOKEN, SettingsError, load_core_settings
+from bot.knowledge.loader import reading_workers
 from bot.knowledge.model import KnowledgeError
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
@@ -141,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config,
             cache=EngineCache.under(core.data_dir),
             one_shot=args.command != "chat",
+            workers=reading_workers(),  # nothing else runs yet: the files may take two cores
         )
     except KnowledgeError as error:
         print(f"citebot: cannot load the knowledge base:\n{_listing(error)}", file=sys.stderr)
@@ -202,7 +204,7 @@ def validate(directory: Path, *, verbose: bool = False) -> int:
 
     ``verbose`` also lists what each entry answers (a time, a number...), stated or inferred.
     """
-    checked = check_knowledge(directory)
+    checked = check_knowledge(directory, workers=reading_workers())
     engine = checked.engine
     if engine is None:
         problems = checked.load_problems

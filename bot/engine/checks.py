@@ -29,10 +29,13 @@ class KnowledgeCheck:
     vocabulary: list[Problem] = field(default_factory=list)
 
 
-def check_knowledge(directory: Path) -> KnowledgeCheck:
-    """Load ``directory``, run its regression questions and check its words against the lexicon."""
+def check_knowledge(directory: Path, *, workers: int = 1) -> KnowledgeCheck:
+    """Load ``directory``, run its regression questions and check its words against the lexicon.
+
+    ``workers``: how many processes may read the knowledge files (load_knowledge).
+    """
     try:
-        engine = load_engine(directory)
+        engine = load_engine(directory, workers=workers)
     except KnowledgeError as error:
         return KnowledgeCheck(None, load_problems=error.problems)
     return KnowledgeCheck(engine, [], check_regressions(engine), vocabulary_problems(engine))

@@ -222,17 +222,19 @@ def load_engine(
     *,
     cache: EngineCache | None = None,
     one_shot: bool = False,
+    workers: int = 1,
 ) -> Engine:
     """Load and validate a knowledge directory and build an engine; raises KnowledgeError.
 
     With a ``cache``, an engine built before from the same files by the same code is read
     from it instead, and one built here is kept in it (see bot/engine/cache.py).
     ``one_shot``: for a command that answers and exits, which has no use for a tidy heap.
+    ``workers``: how many processes may read the knowledge files (load_knowledge).
     """
     # As a reload builds (lifecycle.py): the collector paused while millions of objects are
     # made, and back on only once they are exempted from it, so it never walks them young.
     with collector_paused():
-        engine = build_engine(directory, config, cache=cache)
+        engine = build_engine(directory, config, cache=cache, workers=workers)
         if one_shot:
             # Exempted as they are: collecting the garbage first walks every object (a tenth
             # of a second at 20,000 entries) to free memory the process will give back anyway.
@@ -248,11 +250,13 @@ def build_engine(
     *,
     cache: EngineCache | None = None,
     place: Path | None = None,
+    workers: int = 1,
 ) -> Engine:
     """Load a knowledge directory (or read it from ``cache``) and build its engine.
 
     ``place`` is where the knowledge says it was loaded from, when ``directory`` is a copy
-    of it (a staging snapshot). Raises KnowledgeError.
+    of it (a staging snapshot); ``workers``, how many processes may read its files (see
+    load_knowledge). Raises KnowledgeError.
     """
     place = (place or directory).resolve()
     # Stamped before the key and again after the load: a save anywhere in between shows.
@@ -267,7 +271,9 @@ def build_engine(
             except Exception as error:  # a file that reads but does not fit: build it anew
                 cache.discard(key, error)
     normalized: dict[str, str] = {}  # the loader's work, not done again by the index
-    knowledge = replace(load_knowledge(directory, normalized=normalized), directory=place)
+    knowledge = replace(
+        load_knowledge(directory, normalized=normalized, workers=workers), directory=place
+    )
     # Kept only when nothing was saved while the key was taken and the files loaded: not even a
     # save undone since, which a second key alone would not show. The knowledge is written
     # now, the index once built (EngineCache.start).

@@ -1,0 +1,157 @@
+"""Two processes reading the Q&A files load exactly what one does, and say the same problems.
+
+A large knowledge base's later files are read by a forked worker (loader._read_qa_files). These
+tests lower the size at which that happens, so that a few small files split in two.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import loader
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeBase, KnowledgeError
+from tests.conftest import KnowledgeDir
+
+
+def entry(entry_id: str, question: str, alternate: str, quote: str = "3,645km long") -> str:
+    return (
+        f"  - id: {entry_id}\n"
+        f"    question: {question}\n"
+        f"    alternates:\n      - {alternate}\n"
+        f"    answer: An answer about {entry_id}.\n"
+        f'    quotes:\n      - "{quote}"\n'
+    )
+
+
+def files(count: int = 6) -> dict[str, str]:
+    """``count`` Q&A files of three entries each, all valid."""
+    return {
+        f"{number:02}.yaml": f"topic: Topic {number}\nentries:\n"
+        + "".join(
+            entry(f"e{number}-{n}", f"Question {number} {n}?", f"alternate {number} {n}")
+            for n in range(3)
+        )
+        for number in range(count)
+    }
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Split any two files or more; record the files each worker was started with."""
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(loader, "_may_fork", lambda: True)  # whatever threads the tests left
+    calls: list[list[str]] = []
+    real = loader._start_reader
+
+    def spy(later, directory, sources):  # type: ignore[no-untyped-def]
+        calls.append([path.name for path, _ in later])
+        return real(later, directory, sources)
+
+    monkeypatch.setattr(loader, "_start_reader", spy)
+    return calls
+
+
+def loaded(directory: Path, workers: int) -> tuple[KnowledgeBase, dict[str, str]]:
+    normalized: dict[str, str] = {}
+    return load_knowledge(directory, workers=workers, normalized=normalized), normalized
+
+
+def problems(directory: Path, workers: int) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory, workers=workers)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def same_knowledge(one: KnowledgeBase, other: KnowledgeBase) -> bool:
+    return (one.entries, one.topics, one.version, one.sources) == (
+        other.entries,
+        other.topics,
+        other.version,
+        other.sources,
+    )
+
+
+def test_two_workers_load_what_one_does(
+    knowledge_dir: KnowledgeDir, started: list[list[str]]
+) -> None:
+    directory = knowledge_dir(files())
+    alone, alone_normalized = loaded(directory, 1)
+    assert started == []
+    shared, shared_normalized = loaded(directory, 2)
+    assert started and started[0] and started[0][-1] == "05.yaml"  # the later files went
+    assert len(shared.entries) == 18
+    assert same_knowledge(shared, alone)
+    assert [entry.id for entry in shared.entries] == [entry.id for entry in alone.entries]
+    assert list(shared_normalized.items()) == list(alone_normalized.items())
+
+
+def test_problems_across_the_two_halves_are_said_the_same(
+    knowledge_dir: KnowledgeDir, started: list[list[str]]
+) -> None:
+    qa = files()
+    # In the worker's half: an id and a question the first half has, a bad quote, bad YAML.
+    qa["04.yaml"] += (
+        entry("e0-1", "Something new?", "something else")
+        + entry("e4-new", "question 0 2", "not taken")
+        + entry("e4-quote", "A quote?", "misquoted", quote="a sentence nobody wrote")
+    )
+    qa["05.yaml"] = "topic: Broken\nentries:\n  - id: [unclosed\n"
+    directory = knowledge_dir(qa)
+    alone = problems(directory, 1)
+    assert problems(directory, 2) == alone
+    assert started and "05.yaml" in started[0]
+    said = "\n".join(alone)
+    assert "04.yaml" in said and "duplicate id (first used at" in said
+    assert "collides with entry 'e0-2' question" in said
+    assert "not found verbatim" in said and "05.yaml" in said
+
+
+def test_a_worker_that_dies_leaves_its_files_to_this_process(
+    knowledge_dir: KnowledgeDir,
+    started: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    directory = knowledge_dir(files())
+    alone, _ = loaded(directory, 1)
+    monkeypatch.setattr(loader, "_read_and_send", lambda *_: os._exit(3))
+    with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
+        shared, _ = loaded(directory, 2)
+    assert started
+    assert same_knowledge(shared, alone)
+    assert "sent nothing" in caplog.text
+
+
+def test_no_worker_is_forked_while_another_thread_runs(
+    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
+    forked: list[object] = []
+    monkeypatch.setattr(loader, "_start_reader", lambda *args: forked.append(args))
+    directory = knowledge_dir(files())
+    waiting = threading.Event()
+    thread = threading.Thread(target=waiting.wait)
+    thread.start()
+    try:
+        knowledge, _ = loaded(directory, 2)
+    finally:
+        waiting.set()
+        thread.join()
+    assert forked == []
+    assert len(knowledge.entries) == 18
+
+
+def test_a_small_knowledge_base_is_read_in_one_process(
+    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forked: list[object] = []
+    monkeypatch.setattr(loader, "_start_reader", lambda *args: forked.append(args))
+    knowledge, _ = loaded(knowledge_dir(files()), 2)
+    assert forked == []
+    assert len(knowledge.entries) == 18
