@@ -475,7 +475,7 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 class _Phrase(NamedTuple):
-    """Where a phrasing was first met: a tuple, as a large knowledge base has a million."""
+    """Where a phrasing was first met (see _Phrases)."""
 
     entry_id: str
     file: str
@@ -951,24 +951,45 @@ class _Phrases:
     Kept in many small dicts, not one: a dict of half a million phrasings grows by copying
     itself in one step of tens of milliseconds, during which no other thread runs (a bot
     reloading its knowledge would not hear Discord meanwhile). Freed a slice at a time too.
+    Where a phrasing was met is one int (its entry's number, line and field), not a record:
+    a large knowledge base has a million, all freed as the load ends, and as many records
+    left gaps among the index built next (a bot held 40 MiB more after its reloads).
     """
 
     SHARDS = 256
+    # Above any line or field number of a file under MAX_FILE_BYTES.
+    _PLACES = 1 << 21
 
     def __init__(self, normalized: dict[str, str] | None = None) -> None:
-        self._shards: list[dict[str, _Phrase]] = [{} for _ in range(self.SHARDS)]
+        self._shards: list[dict[str, int]] = [{} for _ in range(self.SHARDS)]
+        self._entries: list[Entry] = []  # the entries met, by number
         self.normalized = normalized  # where each text met is kept with its normalised text
 
-    def get(self, key: str) -> _Phrase | None:
-        return self._shards[hash(key) % self.SHARDS].get(key)
+    def meet(self, entry: Entry) -> int:
+        """Take note of an entry whose phrasings come next; return its number."""
+        self._entries.append(entry)
+        return len(self._entries) - 1
 
-    def setdefault(self, key: str, phrase: _Phrase) -> None:
-        self._shards[hash(key) % self.SHARDS].setdefault(key, phrase)
+    def first(self, key: str) -> _Phrase | None:
+        """Where a normalised phrasing was first met, or None."""
+        where = self._shards[hash(key) % self.SHARDS].get(key)
+        if where is None:
+            return None
+        where, alternate = divmod(where, self._PLACES)
+        number, line = divmod(where, self._PLACES)
+        entry = self._entries[number]
+        return _Phrase(entry.id, entry.file, line, alternate)
+
+    def note(self, key: str, entry_number: int, line: int, alternate: int) -> None:
+        """Keep where a phrasing was met, unless it was met before."""
+        where = (entry_number * self._PLACES + line) * self._PLACES + alternate
+        self._shards[hash(key) % self.SHARDS].setdefault(key, where)
 
     def let_go(self) -> None:
         """Free every phrasing, one shard at a time."""
         while self._shards:
             self._shards.pop()
+        self._entries = []
 
 
 def _check_phrases(
@@ -978,17 +999,21 @@ def _check_phrases(
 
     ``seen`` holds the article's phrasings: each article may have its own "Who wrote it?".
     """
-    for number, (text, normalized, line) in enumerate(phrasings):
+    number = seen.meet(entry)
+    for alternate, (text, normalized, line) in enumerate(phrasings):
         if seen.normalized is not None:
             seen.normalized[text] = normalized
         if not normalized:
             out.add(
-                "has no words left after normalisation", line, entry.id, _phrasing_field(number)
+                "has no words left after normalisation",
+                line,
+                entry.id,
+                _phrasing_field(alternate),
             )
             continue
-        other = seen.get(normalized)
+        other = seen.first(normalized)
         if other is None:
-            seen.setdefault(normalized, _Phrase(entry.id, out.file, line, number))
+            seen.note(normalized, number, line, alternate)
         elif other.entry_id != entry.id:
             out.add(
                 f"collides with entry '{other.entry_id}' {other.field} "
@@ -996,7 +1021,7 @@ def _check_phrases(
                 "a question must lead to one entry",
                 line,
                 entry.id,
-                _phrasing_field(number),
+                _phrasing_field(alternate),
             )
 
 

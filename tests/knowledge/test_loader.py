@@ -152,7 +152,11 @@ def test_alternates_colliding_after_normalisation_are_rejected(
         ),
     )
     (problem,) = problems_of(knowledge_dir(text))
-    assert "entry 'border-rank': alternates[1]: collides with entry 'border-length'" in problem
+    assert problem == (
+        "knowledge/qa/geo.yaml:16: entry 'border-rank': alternates[1]: collides with entry "
+        "'border-length' alternates[1] (knowledge/qa/geo.yaml:9) after normalisation "
+        "('border length'); a question must lead to one entry"
+    )
 
 
 @pytest.mark.parametrize(
