@@ -40,6 +40,7 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.text.normalize import normalize
 
 ENTRIES_PER_FILE = 1000  # files stay under the loader's 1 MiB limit
+ROOT = Path(__file__).resolve().parents[2]  # the checkout whose `python -m bot` is timed
 
 ANCHOR = """
 import sys, time, resource, pathlib, yaml
@@ -122,19 +123,25 @@ def _typo(text: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def _child(args: list[str], data_dir: Path | None = None) -> tuple[float, float, float]:
+def _child(
+    args: list[str], data_dir: Path | None = None, cwd: Path | None = None
+) -> tuple[float, float, float]:
     """Run a child Python; return its wall time, its CPU time (seconds) and peak RSS (MiB).
 
     CPU time and peak RSS count the processes it started too (a load reading its files in two).
-
-    ``data_dir`` is its DATA_DIR (where the engine cache is kept).
+    ``data_dir`` is its DATA_DIR (where the engine cache is kept), ``cwd`` where it runs (the
+    checkout whose ``bot`` it imports).
     """
     env = dict(os.environ)
     if data_dir is not None:
         env["DATA_DIR"] = str(data_dir)
     start = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        [sys.executable, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -156,28 +163,38 @@ def _ms(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, p99 * 1000
 
 
-def bench_cli(directory: Path, question: str, runs: int) -> list[str]:
+def bench_cli(directory: Path, question: str, runs: int, before: Path | None = None) -> list[str]:
     """Time the anchor and the CLI over the same directory, in fresh processes.
 
     The CLI runs twice per run: first with an empty DATA_DIR (it loads the files, builds the
-    engine and writes the engine cache), then again (it reads the cache).
+    engine and writes the engine cache), then again (it reads the cache). ``before``: another
+    checkout of citebot whose first run is timed in the same runs, for a before and after.
     """
-    anchor, first, cached = [], [], []
+    anchor: list[tuple[float, float, float]] = []
+    first: list[tuple[float, float, float]] = []
+    cached: list[tuple[float, float, float]] = []
+    earlier: list[tuple[float, float, float]] = []
+    ask = ["-m", "bot", "ask", question, "--knowledge", str(directory)]
     for _ in range(runs):
-        anchor.append(_child(["-c", ANCHOR, str(directory)]))
+        anchor.append(_child(["-c", ANCHOR, str(directory)], cwd=Path(tempfile.gettempdir())))
+        if before is not None:
+            with tempfile.TemporaryDirectory() as data_dir:
+                earlier.append(_child(ask, Path(data_dir), before))
         with tempfile.TemporaryDirectory() as data_dir:
-            ask = ["-m", "bot", "ask", question, "--knowledge", str(directory)]
-            first.append(_child(ask, Path(data_dir)))
-            cached.append(_child(ask, Path(data_dir)))
+            first.append(_child(ask, Path(data_dir), ROOT))
+            cached.append(_child(ask, Path(data_dir), ROOT))
     a, a_cpu, a_rss = (statistics.median(values) for values in zip(*anchor, strict=True))
     rows = [
         f"| anchor: parse YAML (C loader) + plain token index | {a:.2f} s (CPU {a_cpu:.2f} s) "
         f"| {a_rss:.0f} MiB |"
     ]
-    for label, samples in (
+    measured = [
         ("`python -m bot ask`, first (load, check, index, answer; writes the cache)", first),
         ("`python -m bot ask`, again (reads the engine cache, answers)", cached),
-    ):
+    ]
+    if before is not None:
+        measured.insert(0, (f"before ({before}): `python -m bot ask`, first", earlier))
+    for label, samples in measured:
         c, c_cpu, c_rss = (statistics.median(values) for values in zip(*samples, strict=True))
         rows.append(
             f"| citebot: {label} | {c:.2f} s ({c / a:.2f}x; "
@@ -230,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[20000, 100000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process figures")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout of citebot (a git worktree): its first CLI run, in the same runs",
+    )
     args = parser.parse_args(argv)
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as temporary:
@@ -239,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             print("| measure | time | memory |\n|---|---|---|")
             if not args.no_cli:
                 question = _typo(made[0][1], random.Random(1))
-                print("\n".join(bench_cli(directory, question, args.runs)), flush=True)
+                print("\n".join(bench_cli(directory, question, args.runs, args.before)), flush=True)
             print("\n".join(bench_in_process(directory, made, size)), flush=True)
     return 0
 
