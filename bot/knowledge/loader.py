@@ -818,13 +818,16 @@ def _read_qa_files(
         worker = _start_reader(later, directory, sources) if later else None
         if worker is None:
             files, later = files + later, []
-    for path, owner in files:
-        yield _read_qa_file(path, owner, directory, sources, cited)
-    if worker is not None:
-        sent = _received(worker)
-        if sent is not None:
-            yield from sent
-            return
+    read_here = False
+    try:
+        for path, owner in files:
+            yield _read_qa_file(path, owner, directory, sources, cited)
+        read_here = True
+    finally:  # a load abandoned half way (an error, Ctrl-C) stops the worker
+        sent = None if worker is None else _received(worker, wait=read_here)
+    if sent is not None:
+        yield from sent
+        return
     for path, owner in later:
         yield _read_qa_file(path, owner, directory, sources, cited)
 
@@ -913,16 +916,21 @@ def _read_and_send(
     sending.close()
 
 
-def _received(worker: _Reader) -> list[_QaFile] | None:
-    """The files the worker read, or None (logged) when it sent none."""
-    sent: list[_QaFile] | None
+def _received(worker: _Reader, *, wait: bool = True) -> list[_QaFile] | None:
+    """The files the worker read, or None (logged) when it sent none.
+
+    Without ``wait`` (the load was abandoned), the worker is stopped and nothing is read.
+    """
+    sent: list[_QaFile] | None = None
     try:
-        sent = worker.connection.recv()
+        if wait:
+            sent = worker.connection.recv()
     except (EOFError, OSError, pickle.UnpicklingError) as error:
         log.warning("the Q&A reader process sent nothing (%r); reading its files here", error)
-        sent = None
     finally:
         worker.connection.close()
+        if not wait:
+            worker.process.terminate()
         worker.process.join()
     return sent
 

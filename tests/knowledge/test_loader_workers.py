@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,28 @@ def test_a_small_knowledge_base_is_read_in_one_process(
     knowledge, _ = loaded(knowledge_dir(files()), 2)
     assert forked == []
     assert len(knowledge.entries) == 18
+
+
+def test_a_load_abandoned_half_way_stops_its_worker(
+    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(loader, "_may_fork", lambda: True)
+    readers: list[loader._Reader] = []
+    real = loader._start_reader
+
+    def keep(*args):  # type: ignore[no-untyped-def]
+        reader = real(*args)
+        readers.append(reader)
+        return reader
+
+    def fail(*_):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug while checking phrasings")
+
+    monkeypatch.setattr(loader, "_start_reader", keep)
+    monkeypatch.setattr(loader, "_read_and_send", lambda *_: time.sleep(60))  # still reading
+    monkeypatch.setattr(loader, "_check_phrases", fail)
+    with pytest.raises(RuntimeError, match="a bug"):
+        load_knowledge(knowledge_dir(files()), workers=2)
+    (reader,) = readers
+    assert reader.process.exitcode == -signal.SIGTERM  # stopped and reaped, not left behind
