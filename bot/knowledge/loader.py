@@ -38,6 +38,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.sources import FoldedText, explain_miss, locate, split_paragraphs
 from bot.knowledge.yaml_strict import (
+    MAX_FILE_BYTES,
     STR_TAG,
     YamlSyntaxError,
     describe_non_string,
@@ -886,10 +887,14 @@ def _start_reader(
     import multiprocessing  # only for a large knowledge base: not on every command's start
 
     context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
+    try:
+        receiving, sending = context.Pipe(duplex=False)
+    except OSError as error:  # no file descriptors left, say
+        log.warning("reading the Q&A files in one process: cannot start another (%s)", error)
+        return None
     process = context.Process(
         target=_read_and_send,
-        args=(sending, files, directory, sources),
+        args=(sending, receiving, files, directory, sources),
         name="citebot-qa-reader",
         daemon=True,
     )
@@ -906,13 +911,21 @@ def _start_reader(
 
 def _read_and_send(
     sending: Connection,
+    receiving: Connection,
     files: list[tuple[Path, str | None]],
     directory: Path,
     sources: dict[str, tuple[Source, FoldedText]],
 ) -> None:
     """In the worker: read each file and send them all back."""
+    # The parent's end, inherited by the fork: kept open here, a send to a parent that has
+    # stopped reading (killed, interrupted) would wait forever instead of failing.
+    receiving.close()
     cited: dict[tuple[str, str], CitedQuote | str] = {}
-    sending.send([_read_qa_file(path, owner, directory, sources, cited) for path, owner in files])
+    try:
+        read = [_read_qa_file(path, owner, directory, sources, cited) for path, owner in files]
+        sending.send(read)
+    except (BrokenPipeError, KeyboardInterrupt):  # the parent gave up: nothing to tell it
+        os._exit(1)
     sending.close()
 
 
@@ -929,7 +942,7 @@ def _received(worker: _Reader, *, wait: bool = True) -> list[_QaFile] | None:
         log.warning("the Q&A reader process sent nothing (%r); reading its files here", error)
     finally:
         worker.connection.close()
-        if not wait:
+        if sent is None:  # abandoned, interrupted or failed: it may be blocked sending
             worker.process.terminate()
         worker.process.join()
     return sent
@@ -965,8 +978,9 @@ class _Phrases:
     """
 
     SHARDS = 256
-    # Above any line or field number of a file under MAX_FILE_BYTES.
+    # Above any line or field number of a file under MAX_FILE_BYTES (a line is a byte at least).
     _PLACES = 1 << 21
+    assert MAX_FILE_BYTES + 1 < _PLACES, "a larger file limit needs room for its line numbers"
 
     def __init__(self, normalized: dict[str, str] | None = None) -> None:
         self._shards: list[dict[str, int]] = [{} for _ in range(self.SHARDS)]

@@ -182,3 +182,46 @@ def test_a_load_abandoned_half_way_stops_its_worker(
         load_knowledge(knowledge_dir(files()), workers=2)
     (reader,) = readers
     assert reader.process.exitcode == -signal.SIGTERM  # stopped and reaped, not left behind
+
+
+def _reader_of_much(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch
+) -> loader._Reader:  # a worker with more to send than a pipe holds
+    big = loader._QaFile("big.yaml", b"x" * 4_000_000, [], [], set())
+    monkeypatch.setattr(loader, "_read_qa_file", lambda *_: big)
+    reader = loader._start_reader([(knowledge / "qa" / "00.yaml", None)], knowledge, {})
+    assert reader is not None
+    return reader
+
+
+def test_a_worker_whose_reader_is_gone_stops_instead_of_waiting(
+    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when the command is killed: nobody reads what the worker sends.
+    reader = _reader_of_much(knowledge_dir(files()), monkeypatch)
+    reader.connection.close()
+    reader.process.join(timeout=30)
+    assert reader.process.exitcode == 1
+
+
+class _Interrupted:
+    """A connection whose receiving is interrupted (Ctrl-C, or kill -INT to this process)."""
+
+    def __init__(self, connection: object) -> None:
+        self.connection = connection
+
+    def recv(self) -> object:
+        raise KeyboardInterrupt
+
+    def close(self) -> None:
+        self.connection.close()  # type: ignore[attr-defined]
+
+
+def test_interrupted_while_receiving_stops_the_worker(
+    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = _reader_of_much(knowledge_dir(files()), monkeypatch)
+    interrupted = loader._Reader(reader.process, _Interrupted(reader.connection))  # type: ignore[arg-type]
+    with pytest.raises(KeyboardInterrupt):
+        loader._received(interrupted)
+    assert reader.process.exitcode is not None  # not left blocked on sending
