@@ -10,9 +10,9 @@ measured, each figure in the same run:
   token index (token -> phrasings), the least any loader could do;
 - **CLI**: a fresh process runs ``python -m bot ask QUESTION --knowledge DIR`` (load, validate,
   index, answer) with an empty DATA_DIR, so it also writes the engine cache; then another reads
-  that cache instead (bot/engine/cache.py): wall time, CPU time and peak RSS of each (CPU
-  time and peak RSS count a process the CLI starts: it reads a large knowledge base's files
-  in two processes where it has two cores);
+  that cache instead (bot/engine/cache.py): wall time, CPU time and peak RSS of each (it
+  reads a large knowledge base's files in two processes where it has two cores: CPU time is
+  the two processes' sum, peak RSS the larger of their two peaks, not their sum);
 - **in process**: index build time and the resident memory it adds, ask median/p99 over
   typo'd alternates, and how many of those are answered with their own entry.
 
@@ -128,7 +128,8 @@ def _child(
 ) -> tuple[float, float, float]:
     """Run a child Python; return its wall time, its CPU time (seconds) and peak RSS (MiB).
 
-    CPU time and peak RSS count the processes it started too (a load reading its files in two).
+    CPU time adds the processes it started (a load reading its files in two); peak RSS is the
+    largest of them, not their sum (wait4's ru_maxrss).
     ``data_dir`` is its DATA_DIR (where the engine cache is kept), ``cwd`` where it runs (the
     checkout whose ``bot`` it imports).
     """
