@@ -15,8 +15,8 @@ from bot.engine import Engine, load_engine
 from bot.engine.cache import EngineCache
 from bot.engine.checks import check_knowledge
 from bot.env import NO_TOKEN, SettingsError, load_core_settings
-from bot.knowledge.loader import reading_workers
 from bot.knowledge.model import KnowledgeError
+from bot.knowledge.parallel import reading_workers
 from bot.render.data import ask_payload, quote_payload
 from bot.render.text import render_answer, render_quotes
 from bot.search.config import MatchConfig

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
 import re
 import sys
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import yaml
 from rapidfuzz import process
@@ -36,6 +33,7 @@ from bot.knowledge.model import (
     Rewrite,
     Source,
 )
+from bot.knowledge.parallel import read_in_order
 from bot.knowledge.sources import FoldedText, explain_miss, locate, split_paragraphs
 from bot.knowledge.yaml_strict import (
     MAX_FILE_BYTES,
@@ -49,10 +47,6 @@ from bot.knowledge.yaml_strict import (
 from bot.text.normalize import normalize
 from bot.text.patterns import PatternError, compile_pattern
 from bot.text.stem import stem
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
 
 log = logging.getLogger(__name__)
 
@@ -667,8 +661,9 @@ def _load_qa(
 
     Return the entries, and the ids of entries that failed to load (so that what refers to
     them can say so instead of reporting each as unknown). Each file is read on its own
-    (_read_qa_file), by up to ``workers`` processes; what spans files is checked here, in
-    file order, so the result and every message are the same however many read them.
+    (_read_qa_file), by up to ``workers`` processes (parallel.read_in_order); what spans files
+    is checked here, in file order, so the result and every message are the same however many
+    read them.
     """
     entries: list[Entry] = []
     failed: set[str] = set()
@@ -694,7 +689,12 @@ def _load_qa(
         )
     seen_ids: dict[str, Entry] = {}
     seen_phrases: defaultdict[str, _Phrases] = defaultdict(lambda: _Phrases(normalized))
-    for qa_file in _read_qa_files(files, directory, sources, workers):
+    cited: dict[tuple[str, str], CitedQuote | str] = {}
+
+    def read_file(item: tuple[Path, str | None]) -> _QaFile:
+        return _read_qa_file(item[0], item[1], directory, sources, cited)
+
+    for qa_file in read_in_order(files, read_file, size=_file_size, workers=workers):
         if qa_file.data is not None:
             hasher.update(_hashed(qa_file.file, qa_file.data))
         failed |= qa_file.failed
@@ -791,161 +791,12 @@ def _phrasings(node: yaml.Node, entry: Entry) -> list[tuple[str, str, int]]:
     return [(text, normalize(text), line_of(field_node)) for text, field_node in fields]
 
 
-# Read apart only when there is this much to read: a worker costs a few milliseconds to start
-# and its entries have to be sent back (a tenth of the time it saves).
-PARALLEL_BYTES = 1024 * 1024
-# The worker reads a little slower (its first writes copy pages it shares with this process)
-# and sends what it read back, so this process reads a little over half.
-OWN_SHARE = 0.55
-
-
-def _read_qa_files(
-    files: list[tuple[Path, str | None]],
-    directory: Path,
-    sources: dict[str, tuple[Source, FoldedText]],
-    workers: int,
-) -> Iterator[_QaFile]:
-    """Read the Q&A files in order; with two workers, the later half in a forked process.
-
-    Parsing and checking a file is most of a large load, and no file needs another, so two
-    cores read a large knowledge base in a little over half the time. Anything amiss with the
-    worker (it cannot start, dies, or sends nothing) and its files are read here instead.
-    """
-    cited: dict[tuple[str, str], CitedQuote | str] = {}
-    later: list[tuple[Path, str | None]] = []
-    worker = None
-    if workers > 1 and _may_fork():
-        files, later = _split_by_size(files)
-        worker = _start_reader(later, directory, sources) if later else None
-        if worker is None:
-            files, later = files + later, []
-    read_here = False
+def _file_size(item: tuple[Path, str | None]) -> int:
+    """A Q&A file's size in bytes (0 when it cannot be read: the reading says why)."""
     try:
-        for path, owner in files:
-            yield _read_qa_file(path, owner, directory, sources, cited)
-        read_here = True
-    finally:  # a load abandoned half way (an error, Ctrl-C) stops the worker
-        sent = None if worker is None else _received(worker, wait=read_here)
-    if sent is not None:
-        yield from sent
-        return
-    for path, owner in later:
-        yield _read_qa_file(path, owner, directory, sources, cited)
-
-
-def reading_workers() -> int:
-    """How many processes a command that has the machine to itself reads knowledge files with.
-
-    Two where two cores are free to it: the files split in two halves (see _read_qa_files).
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return min(cores, 2)
-
-
-def _may_fork() -> bool:
-    """True where a process may fork safely: a POSIX system and this one thread running."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _split_by_size(
-    files: list[tuple[Path, str | None]],
-) -> tuple[list[tuple[Path, str | None]], list[tuple[Path, str | None]]]:
-    """Split the files in order into a first half and a later half by size (none later if small)."""
-    sizes = []
-    for path, _ in files:
-        try:
-            sizes.append(path.stat().st_size)
-        except OSError:
-            sizes.append(0)
-    total = sum(sizes)
-    if total < PARALLEL_BYTES or len(files) < 2:
-        return files, []
-    running = 0
-    for cut, size in enumerate(sizes):
-        if running + size / 2 > total * OWN_SHARE:
-            return files[: max(cut, 1)], files[max(cut, 1) :]
-        running += size
-    return files, []
-
-
-class _Reader(NamedTuple):
-    """A worker reading Q&A files, and where it sends them."""
-
-    process: BaseProcess
-    connection: Connection
-
-
-def _start_reader(
-    files: list[tuple[Path, str | None]],
-    directory: Path,
-    sources: dict[str, tuple[Source, FoldedText]],
-) -> _Reader | None:
-    """Fork a process that reads ``files`` and sends them back; None if it cannot start."""
-    import multiprocessing  # only for a large knowledge base: not on every command's start
-
-    context = multiprocessing.get_context("fork")
-    try:
-        receiving, sending = context.Pipe(duplex=False)
-    except OSError as error:  # no file descriptors left, say
-        log.warning("reading the Q&A files in one process: cannot start another (%s)", error)
-        return None
-    process = context.Process(
-        target=_read_and_send,
-        args=(sending, receiving, files, directory, sources),
-        name="citebot-qa-reader",
-        daemon=True,
-    )
-    try:
-        process.start()
-    except OSError as error:
-        log.warning("reading the Q&A files in one process: cannot start another (%s)", error)
-        receiving.close()
-        sending.close()
-        return None
-    sending.close()  # the worker's end: when it exits, a read here ends instead of waiting
-    return _Reader(process, receiving)
-
-
-def _read_and_send(
-    sending: Connection,
-    receiving: Connection,
-    files: list[tuple[Path, str | None]],
-    directory: Path,
-    sources: dict[str, tuple[Source, FoldedText]],
-) -> None:
-    """In the worker: read each file and send them all back."""
-    # The parent's end, inherited by the fork: kept open here, a send to a parent that has
-    # stopped reading (killed, interrupted) would wait forever instead of failing.
-    receiving.close()
-    cited: dict[tuple[str, str], CitedQuote | str] = {}
-    try:
-        read = [_read_qa_file(path, owner, directory, sources, cited) for path, owner in files]
-        sending.send(read)
-    except (BrokenPipeError, KeyboardInterrupt):  # the parent gave up: nothing to tell it
-        os._exit(1)
-    sending.close()
-
-
-def _received(worker: _Reader, *, wait: bool = True) -> list[_QaFile] | None:
-    """The files the worker read, or None (logged) when it sent none.
-
-    Without ``wait`` (the load was abandoned), the worker is stopped and nothing is read.
-    """
-    sent: list[_QaFile] | None = None
-    try:
-        if wait:
-            sent = worker.connection.recv()
-    except (EOFError, OSError, pickle.UnpicklingError) as error:
-        log.warning("the Q&A reader process sent nothing (%r); reading its files here", error)
-    finally:
-        worker.connection.close()
-        if sent is None:  # abandoned, interrupted or failed: it may be blocked sending
-            worker.process.terminate()
-        worker.process.join()
-    return sent
+        return item[0].stat().st_size
+    except OSError:
+        return 0
 
 
 def _node_id(node: yaml.Node) -> str:

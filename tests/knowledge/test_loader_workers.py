@@ -1,7 +1,7 @@
 """Two processes reading the Q&A files load exactly what one does, and say the same problems.
 
-A large knowledge base's later files are read by a forked worker (loader._read_qa_files). These
-tests lower the size at which that happens, so that a few small files split in two.
+A large knowledge base's later files are read by a forked worker (bot/knowledge/parallel.py).
+These tests lower the size at which that happens, so that a few small files split in two.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge import loader
+from bot.knowledge import loader, parallel
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, KnowledgeError
 from tests.conftest import KnowledgeDir
@@ -46,16 +45,16 @@ def files(count: int = 6) -> dict[str, str]:
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Split any two files or more; record the files each worker was started with."""
-    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(loader, "_may_fork", lambda: True)  # whatever threads the tests left
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # whatever threads the tests left
     calls: list[list[str]] = []
-    real = loader._start_reader
+    real = parallel._start_reader
 
-    def spy(later, directory, sources):  # type: ignore[no-untyped-def]
+    def spy(later, read):  # type: ignore[no-untyped-def]
         calls.append([path.name for path, _ in later])
-        return real(later, directory, sources)
+        return real(later, read)
 
-    monkeypatch.setattr(loader, "_start_reader", spy)
+    monkeypatch.setattr(parallel, "_start_reader", spy)
     return calls
 
 
@@ -122,7 +121,7 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(
 ) -> None:
     directory = knowledge_dir(files())
     alone, _ = loaded(directory, 1)
-    monkeypatch.setattr(loader, "_read_and_send", lambda *_: os._exit(3))
+    monkeypatch.setattr(parallel, "_read_and_send", lambda *_: os._exit(3))
     with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
         shared, _ = loaded(directory, 2)
     assert started
@@ -130,30 +129,11 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(
     assert "sent nothing" in caplog.text
 
 
-def test_no_worker_is_forked_while_another_thread_runs(
-    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
-    forked: list[object] = []
-    monkeypatch.setattr(loader, "_start_reader", lambda *args: forked.append(args))
-    directory = knowledge_dir(files())
-    waiting = threading.Event()
-    thread = threading.Thread(target=waiting.wait)
-    thread.start()
-    try:
-        knowledge, _ = loaded(directory, 2)
-    finally:
-        waiting.set()
-        thread.join()
-    assert forked == []
-    assert len(knowledge.entries) == 18
-
-
 def test_a_small_knowledge_base_is_read_in_one_process(
     knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     forked: list[object] = []
-    monkeypatch.setattr(loader, "_start_reader", lambda *args: forked.append(args))
+    monkeypatch.setattr(parallel, "_start_reader", lambda *args: forked.append(args))
     knowledge, _ = loaded(knowledge_dir(files()), 2)
     assert forked == []
     assert len(knowledge.entries) == 18
@@ -162,10 +142,10 @@ def test_a_small_knowledge_base_is_read_in_one_process(
 def test_a_load_abandoned_half_way_stops_its_worker(
     knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(loader, "_may_fork", lambda: True)
-    readers: list[loader._Reader] = []
-    real = loader._start_reader
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    readers: list[parallel._Reader[object]] = []
+    real = parallel._start_reader
 
     def keep(*args):  # type: ignore[no-untyped-def]
         reader = real(*args)
@@ -175,53 +155,10 @@ def test_a_load_abandoned_half_way_stops_its_worker(
     def fail(*_):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug while checking phrasings")
 
-    monkeypatch.setattr(loader, "_start_reader", keep)
-    monkeypatch.setattr(loader, "_read_and_send", lambda *_: time.sleep(60))  # still reading
+    monkeypatch.setattr(parallel, "_start_reader", keep)
+    monkeypatch.setattr(parallel, "_read_and_send", lambda *_: time.sleep(60))  # still reading
     monkeypatch.setattr(loader, "_check_phrases", fail)
     with pytest.raises(RuntimeError, match="a bug"):
         load_knowledge(knowledge_dir(files()), workers=2)
     (reader,) = readers
     assert reader.process.exitcode == -signal.SIGTERM  # stopped and reaped, not left behind
-
-
-def _reader_of_much(
-    knowledge: Path, monkeypatch: pytest.MonkeyPatch
-) -> loader._Reader:  # a worker with more to send than a pipe holds
-    big = loader._QaFile("big.yaml", b"x" * 4_000_000, [], [], set())
-    monkeypatch.setattr(loader, "_read_qa_file", lambda *_: big)
-    reader = loader._start_reader([(knowledge / "qa" / "00.yaml", None)], knowledge, {})
-    assert reader is not None
-    return reader
-
-
-def test_a_worker_whose_reader_is_gone_stops_instead_of_waiting(
-    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As when the command is killed: nobody reads what the worker sends.
-    reader = _reader_of_much(knowledge_dir(files()), monkeypatch)
-    reader.connection.close()
-    reader.process.join(timeout=30)
-    assert reader.process.exitcode == 1
-
-
-class _Interrupted:
-    """A connection whose receiving is interrupted (Ctrl-C, or kill -INT to this process)."""
-
-    def __init__(self, connection: object) -> None:
-        self.connection = connection
-
-    def recv(self) -> object:
-        raise KeyboardInterrupt
-
-    def close(self) -> None:
-        self.connection.close()  # type: ignore[attr-defined]
-
-
-def test_interrupted_while_receiving_stops_the_worker(
-    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reader = _reader_of_much(knowledge_dir(files()), monkeypatch)
-    interrupted = loader._Reader(reader.process, _Interrupted(reader.connection))  # type: ignore[arg-type]
-    with pytest.raises(KeyboardInterrupt):
-        loader._received(interrupted)
-    assert reader.process.exitcode is not None  # not left blocked on sending
