@@ -18,6 +18,7 @@ from bot.knowledge import loader, parallel
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, KnowledgeError
 from tests.conftest import KnowledgeDir
+from tests.knowledge.conftest import Forks
 
 
 def entry(entry_id: str, question: str, alternate: str, quote: str = "3,645km long") -> str:
@@ -42,20 +43,10 @@ def files(count: int = 6) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Split any two files or more; record the files each worker was started with."""
-    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # whatever threads the tests left
-    calls: list[list[str]] = []
-    real = parallel._start_reader
-
-    def spy(later, read):  # type: ignore[no-untyped-def]
-        calls.append([path.name for path, _ in later])
-        return real(later, read)
-
-    monkeypatch.setattr(parallel, "_start_reader", spy)
-    return calls
+def names(forks: Forks) -> list[str]:
+    """The files the first worker was started with."""
+    started: list[tuple[Path, str | None]] = forks.later[0]  # type: ignore[assignment]
+    return [path.name for path, _ in started]
 
 
 def loaded(directory: Path, workers: int) -> tuple[KnowledgeBase, dict[str, str]]:
@@ -78,14 +69,12 @@ def same_knowledge(one: KnowledgeBase, other: KnowledgeBase) -> bool:
     )
 
 
-def test_two_workers_load_what_one_does(
-    knowledge_dir: KnowledgeDir, started: list[list[str]]
-) -> None:
+def test_two_workers_load_what_one_does(knowledge_dir: KnowledgeDir, forks: Forks) -> None:
     directory = knowledge_dir(files())
     alone, alone_normalized = loaded(directory, 1)
-    assert started == []
+    assert forks.later == []
     shared, shared_normalized = loaded(directory, 2)
-    assert started and started[0] and started[0][-1] == "05.yaml"  # the later files went
+    assert forks.later and names(forks)[-1] == "05.yaml"  # the later files went
     assert len(shared.entries) == 18
     assert same_knowledge(shared, alone)
     assert [entry.id for entry in shared.entries] == [entry.id for entry in alone.entries]
@@ -93,7 +82,7 @@ def test_two_workers_load_what_one_does(
 
 
 def test_problems_across_the_two_halves_are_said_the_same(
-    knowledge_dir: KnowledgeDir, started: list[list[str]]
+    knowledge_dir: KnowledgeDir, forks: Forks
 ) -> None:
     qa = files()
     # In the worker's half: an id and a question the first half has, a bad quote, bad YAML.
@@ -106,7 +95,7 @@ def test_problems_across_the_two_halves_are_said_the_same(
     directory = knowledge_dir(qa)
     alone = problems(directory, 1)
     assert problems(directory, 2) == alone
-    assert started and "05.yaml" in started[0]
+    assert forks.later and "05.yaml" in names(forks)
     said = "\n".join(alone)
     assert "04.yaml" in said and "duplicate id (first used at" in said
     assert "collides with entry 'e0-2' question" in said
@@ -115,16 +104,16 @@ def test_problems_across_the_two_halves_are_said_the_same(
 
 def test_a_worker_that_dies_leaves_its_files_to_this_process(
     knowledge_dir: KnowledgeDir,
-    started: list[list[str]],
+    forks: Forks,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     directory = knowledge_dir(files())
     alone, _ = loaded(directory, 1)
     monkeypatch.setattr(parallel, "_read_and_send", lambda *_: os._exit(3))
-    with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
+    with caplog.at_level(logging.WARNING, logger="bot.knowledge.parallel"):
         shared, _ = loaded(directory, 2)
-    assert started
+    assert forks.later
     assert same_knowledge(shared, alone)
     assert "sent nothing" in caplog.text
 
@@ -132,33 +121,22 @@ def test_a_worker_that_dies_leaves_its_files_to_this_process(
 def test_a_small_knowledge_base_is_read_in_one_process(
     knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    forked: list[object] = []
-    monkeypatch.setattr(parallel, "_start_reader", lambda *args: forked.append(args))
+    started: list[object] = []
+    monkeypatch.setattr(parallel, "_start_reader", lambda *args: started.append(args))
     knowledge, _ = loaded(knowledge_dir(files()), 2)
-    assert forked == []
+    assert started == []
     assert len(knowledge.entries) == 18
 
 
 def test_a_load_abandoned_half_way_stops_its_worker(
-    knowledge_dir: KnowledgeDir, monkeypatch: pytest.MonkeyPatch
+    knowledge_dir: KnowledgeDir, forks: Forks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
-    readers: list[parallel._Reader[object]] = []
-    real = parallel._start_reader
-
-    def keep(*args):  # type: ignore[no-untyped-def]
-        reader = real(*args)
-        readers.append(reader)
-        return reader
-
     def fail(*_):  # type: ignore[no-untyped-def]
         raise RuntimeError("a bug while checking phrasings")
 
-    monkeypatch.setattr(parallel, "_start_reader", keep)
     monkeypatch.setattr(parallel, "_read_and_send", lambda *_: time.sleep(60))  # still reading
     monkeypatch.setattr(loader, "_check_phrases", fail)
     with pytest.raises(RuntimeError, match="a bug"):
         load_knowledge(knowledge_dir(files()), workers=2)
-    (reader,) = readers
+    (reader,) = forks.readers
     assert reader.process.exitcode == -signal.SIGTERM  # stopped and reaped, not left behind

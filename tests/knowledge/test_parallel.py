@@ -8,30 +8,16 @@ import pytest
 
 from bot.knowledge import parallel
 from bot.knowledge.parallel import read_in_order
+from tests.knowledge.conftest import Forks
 
 ITEMS = [f"item {number}" for number in range(10)]
 
 
-@pytest.fixture
-def split(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Split any two items or more; record the items each worker was started with."""
-    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # whatever threads the tests left
-    started: list[list[str]] = []
-    real = parallel._start_reader
-
-    def spy(later, read):  # type: ignore[no-untyped-def]
-        started.append(list(later))
-        return real(later, read)
-
-    monkeypatch.setattr(parallel, "_start_reader", spy)
-    return started
-
-
-def test_two_workers_yield_every_item_read_in_order(split: list[list[str]]) -> None:
+def test_two_workers_yield_every_item_read_in_order(forks: Forks) -> None:
     read = list(read_in_order(ITEMS, str.upper, size=len, workers=2))
     assert read == [item.upper() for item in ITEMS]
-    assert split and split[0] == ITEMS[len(ITEMS) - len(split[0]) :]  # the later ones went
+    (later,) = forks.later
+    assert later and later == ITEMS[len(ITEMS) - len(later) :]  # the later ones went
 
 
 @pytest.mark.parametrize(
@@ -43,11 +29,11 @@ def test_two_workers_yield_every_item_read_in_order(split: list[list[str]]) -> N
     ],
 )
 def test_the_later_items_by_size_go_to_the_worker(
-    split: list[list[str]], sizes: dict[str, int], later: list[str]
+    forks: Forks, sizes: dict[str, int], later: list[str]
 ) -> None:
     read = list(read_in_order(list(sizes), str.upper, size=sizes.__getitem__, workers=2))
     assert read == [item.upper() for item in sizes]
-    assert split == [later]
+    assert forks.later == [later]
 
 
 def test_no_worker_is_forked_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,11 +52,11 @@ def test_no_worker_is_forked_while_another_thread_runs(monkeypatch: pytest.Monke
     assert read == [item.upper() for item in ITEMS]
 
 
-def test_one_worker_forks_nothing(split: list[list[str]]) -> None:
+def test_one_worker_forks_nothing(forks: Forks) -> None:
     assert list(read_in_order(ITEMS, str.upper, size=len, workers=1)) == [
         item.upper() for item in ITEMS
     ]
-    assert split == []
+    assert forks.later == []
 
 
 def _reader_of_much() -> parallel._Reader[str]:
