@@ -493,8 +493,8 @@ def _load_entry(
     out: _Collector,
     topic: str,
     sources: dict[str, tuple[Source, FoldedText]],
-    owner: str | None = None,
-    cited: dict[tuple[str, str], CitedQuote | str] | None = None,
+    owner: str | None,
+    cited: dict[tuple[str, str], CitedQuote | str],
 ) -> Entry | None:
     """Validate one entry; return it, or None after recording its problems.
 
@@ -502,7 +502,6 @@ def _load_entry(
     ``cited`` remembers each quote's citation by (source, text): entries often quote the same
     sentence, which is then looked up once and shared.
     """
-    cited = {} if cited is None else cited
     if not isinstance(node, yaml.MappingNode):
         out.add(f"entry #{index} must be a mapping (id:, question:, ...)", line_of(node))
         return None
@@ -767,16 +766,14 @@ def _read_qa_file(
             field="entries",
         )
     elif entries_node is not None:
-        problems, out.problems = out.problems, []  # the file's own
         for index, entry_node in enumerate(entries_node.value, start=1):
-            entry = _load_entry(entry_node, index, out, topic, sources, owner, cited)
+            said = _Collector(out.file)  # the entry's own problems, apart from the file's
+            entry = _load_entry(entry_node, index, said, topic, sources, owner, cited)
             if entry is None:
-                read.append(_ReadEntry(None, _node_id(entry_node), out.problems, []))
+                read.append(_ReadEntry(None, _node_id(entry_node), said.problems, []))
             else:
                 phrasings = _phrasings(entry_node, entry)
-                read.append(_ReadEntry(entry, entry.id, out.problems, phrasings))
-            out.problems = []
-        out.problems = problems
+                read.append(_ReadEntry(entry, entry.id, said.problems, phrasings))
     return _QaFile(out.file, data, out.problems, read, set())
 
 
