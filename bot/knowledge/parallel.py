@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
-Read = TypeVar("Read")
+Result = TypeVar("Result")
 
 # Read apart only when there is this much to read: a worker costs a few milliseconds to start
 # and what it read has to be sent back (a tenth of the time it saves).
@@ -48,11 +48,11 @@ def reading_workers() -> int:
 
 def read_in_order(
     items: Sequence[Item],
-    read: Callable[[Item], Read],
+    read: Callable[[Item], Result],
     *,
     size: Callable[[Item], int],
     workers: int = 1,
-) -> Iterator[Read]:
+) -> Iterator[Result]:
     """Yield ``read(item)`` for each item in order; with two workers, the later half forked.
 
     ``size`` says how many bytes an item is, to split them in two halves of about equal work.
@@ -98,14 +98,14 @@ def _split_by_size(items: list[Item], sizes: list[int]) -> tuple[list[Item], lis
     return items, []
 
 
-class _Reader(NamedTuple, Generic[Read]):
+class _Reader(NamedTuple, Generic[Result]):
     """A worker reading items, and where it sends what it read."""
 
     process: BaseProcess
     connection: Connection
 
 
-def _start_reader(items: list[Item], read: Callable[[Item], Read]) -> _Reader[Read] | None:
+def _start_reader(items: list[Item], read: Callable[[Item], Result]) -> _Reader[Result] | None:
     """Fork a process that reads ``items`` and sends them back; None if it cannot start."""
     import multiprocessing  # only for a large knowledge base: not on every command's start
 
@@ -136,7 +136,7 @@ def _read_and_send(
     sending: Connection,
     receiving: Connection,
     items: list[Item],
-    read: Callable[[Item], Read],
+    read: Callable[[Item], Result],
 ) -> None:
     """In the worker: read each item and send them all back."""
     # The parent's end, inherited by the fork: kept open here, a send to a parent that has
@@ -149,12 +149,12 @@ def _read_and_send(
     sending.close()
 
 
-def _received(worker: _Reader[Read], *, wait: bool = True) -> list[Read] | None:
+def _received(worker: _Reader[Result], *, wait: bool = True) -> list[Result] | None:
     """What the worker read, or None (logged) when it sent nothing.
 
     Without ``wait`` (the reading was abandoned), the worker is stopped and nothing is read.
     """
-    sent: list[Read] | None = None
+    sent: list[Result] | None = None
     try:
         if wait:
             sent = worker.connection.recv()
