@@ -49,6 +49,7 @@ MEASURED = {
     "dev19": (94, 4, 0),  # of 137, 24: sealed; measured unseen at 96949f8 and 3b13133, not tuned on
     "dev20": (93, 1, 0),  # of 128, 21: sealed; measured unseen at f1950bc, not tuned on
     "dev21": (76, 2, 0),  # of 104, 11: for tuning, with 56 unsaid; measured unseen at f1950bc
+    "dev22": (102, 2, 0),  # of 126, 23: sealed; measured unseen at 8a7d60e, not tuned on
 }
 # Questions about the article's subjects that it does not answer, answered as a fact anyway (the
 # worst outcome), for the sets that have them.
@@ -61,6 +62,7 @@ UNSAID_ANSWERED = {
     "dev19": 9,
     "dev20": 6,
     "dev21": 15,
+    "dev22": 14,
 }
 MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what it did
     "questions": (100, 40),
@@ -85,6 +87,7 @@ MIN_SIZES = {  # (in-scope, off-topic): a set that shrinks stops measuring what 
     "dev19": (130, 20),
     "dev20": (125, 20),
     "dev21": (100, 10),
+    "dev22": (120, 20),
 }
 
 
