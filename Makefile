@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck pytest chat validate eval bench clean
+.PHONY: install run test lint typecheck pytest chat validate eval frontier bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ validate: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval.evaluate
+
+frontier: $(STAMP)  ## how far any rule over the matcher's signals can go (tests/eval/frontier.py)
+	$(BIN)/python -m pip install --quiet -e '.[dev,analysis]'
+	$(BIN)/python -m tests.eval.frontier
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.benchmark
