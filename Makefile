@@ -40,7 +40,7 @@ eval: $(STAMP)
 	$(BIN)/python -m tests.eval.evaluate
 
 frontier: $(STAMP)  ## how far any rule over the matcher's signals can go (tests/eval/frontier.py)
-	$(BIN)/python -m pip install --quiet -e '.[dev,analysis]'
+	$(BIN)/python -c 'import sklearn' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,analysis]'
 	$(BIN)/python -m tests.eval.frontier
 
 bench: $(STAMP)

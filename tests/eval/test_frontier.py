@@ -8,7 +8,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.search.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.eval.evaluate import SEALED
-from tests.eval.frontier import SIGNALS, Row, lacked, row, rows, shares
+from tests.eval.frontier import SIGNALS, Row, lacked, left_out_probabilities, row, rows, shares
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,31 @@ def test_shares_are_of_each_type_of_question() -> None:
         Row("x", "off", False, False, None),
     ]
     assert shares(found, [r.answered for r in found]) == (100 / 3, 100 / 3, 100.0, 0.0)
+
+
+def test_ordinary_english_is_asked_of_the_word_as_typed(matcher: Matcher) -> None:
+    # "married" is read as the term "marri", which is no English word; the word typed is.
+    _, gaps = lacked(matcher, "is putin married", 0)
+    assert (False, True) in [(known, english) for _, known, english in gaps]
+
+
+def test_each_set_is_judged_by_a_model_that_never_saw_it() -> None:
+    # Each row's first signal names its set; the stub fails if it is asked about a set it saw.
+    found = [
+        Row(name, "in", False, i % 2 == 0, (float(number), float(i)))
+        for number, name in enumerate(("a", "b", "c"))
+        for i in range(4)
+    ]
+
+    class Stub:
+        def __init__(self) -> None:
+            self.seen: set[float] = set()
+
+        def fit(self, signals: list[tuple[float, ...]], labels: list[bool]) -> None:
+            self.seen = {row[0] for row in signals}
+
+        def predict_proba(self, signals: list[tuple[float, ...]]) -> list[tuple[float, float]]:
+            assert self.seen and not self.seen & {row[0] for row in signals}
+            return [(0.5, 0.5)] * len(signals)
+
+    assert left_out_probabilities(found, Stub) == [0.5] * len(found)
