@@ -39,6 +39,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.search.english import is_common_english
 from bot.search.matcher import Matcher
 from bot.search.results import Outcome
+from bot.search.retrieval import IndexedEntry
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.eval.evaluate import SEALED, SETS, _shows
 from tests.eval.tune import TUNING_SETS
@@ -80,9 +81,9 @@ SIGNALS = (
 
 
 def lacked(
-    matcher: Matcher, question: str, position: int
+    matcher: Matcher, question: str, entry: IndexedEntry
 ) -> tuple[int, list[tuple[float, bool, bool]]]:
-    """Count the question's topic words; return it, and those the entry at ``position`` lacks.
+    """Count the question's topic words; return it, and those the indexed ``entry`` lacks.
 
     Each word lacked is (its share of the question's weight, known to the knowledge base,
     ordinary English).
@@ -104,8 +105,7 @@ def lacked(
         )
         for match in matches
         if not any(
-            position in index.strong.get(term, ()) or position in index.weak.get(term, ())
-            for term, _ in match.terms
+            term in entry.phrasing_terms or term in entry.body_terms for term, _ in match.terms
         )
     ]
 
@@ -119,8 +119,8 @@ def row(matcher: Matcher, name: str, kind: str, item: dict[str, Any]) -> Row:
         return Row(name, kind, answered, False, None)
     best = result.candidates[0].entry
     right = kind == "in" and _shows(best, item["fact"])
-    position = next(item.position for item in matcher.index.items if item.entry is best)
-    words, gaps = lacked(matcher, item["q"], position)
+    indexed = next(each for each in matcher.index.items if each.entry is best)
+    words, gaps = lacked(matcher, item["q"], indexed)
     signals = (
         evidence.score,
         min(evidence.lead, LEAD_CAP),

@@ -38,7 +38,7 @@ def test_chat_with_no_topic_word_has_no_signals(matcher: Matcher) -> None:
 
 def test_the_words_an_entry_lacks_are_found(matcher: Matcher) -> None:
     best = next(item for item in matcher.index.items if item.entry.id == "border-length")
-    words, gaps = lacked(matcher, "how long is the border btwn russia n china", best.position)
+    words, gaps = lacked(matcher, "how long is the border btwn russia n china", best)
     assert words >= 4
     # "btwn" is no word of the knowledge base's, nor of English; every other word is the entry's.
     assert [(known, english) for _, known, english in gaps] == [(False, False)]
@@ -58,7 +58,7 @@ def test_shares_are_of_each_type_of_question() -> None:
 
 def test_ordinary_english_is_asked_of_the_word_as_typed(matcher: Matcher) -> None:
     # "married" is read as the term "marri", which is no English word; the word typed is.
-    _, gaps = lacked(matcher, "is putin married", 0)
+    _, gaps = lacked(matcher, "is putin married", matcher.index.items[0])
     assert (False, True) in [(known, english) for _, known, english in gaps]
 
 
